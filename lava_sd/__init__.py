@@ -1,0 +1,33 @@
+"""lava_sd: Lava-native neuromorphic processes with float and bit-accurate fixed-point models.
+
+Import the processes from here or, Lava-style, from their process modules, e.g.
+``from lava_sd.neurons.sigma_delta.process import SigmaDelta``.
+"""
+
+from lava_sd.checks import ParameterError
+from lava_sd.encoding import EncodeResult, SigmaDeltaConfig, encode
+from lava_sd.neurons.sigma_delta.process import SigmaDelta
+from lava_sd.run import (
+    BackendUnavailable,
+    RunResult,
+    SimulationError,
+    SimulationTimeout,
+    run,
+)
+from lava_sd.synapses.batch_dense.process import BatchDense
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BackendUnavailable",
+    "BatchDense",
+    "EncodeResult",
+    "ParameterError",
+    "RunResult",
+    "SigmaDelta",
+    "SigmaDeltaConfig",
+    "SimulationError",
+    "SimulationTimeout",
+    "encode",
+    "run",
+]

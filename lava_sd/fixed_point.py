@@ -1,0 +1,130 @@
+"""Integer helpers shared by every ``fixed_pt`` model.
+
+They follow the conventions of Lava's bit-accurate LIF and Dense models (lava-nc 0.10,
+``lava/proc/lif/models.py`` and ``lava/proc/dense/models.py``) so that lava_sd neurons can be
+wired to Lava's synapses and reduce to Lava's LIF:
+
+- a decay with effective constant ``D`` in [0, 4096]::
+
+      x <- sign(x * (4096 - D)) * (|x * (4096 - D)| >> 12)      # int64, rounds toward zero
+
+  Lava stores a *current* decay as ``du`` with ``D = du + 1`` and a *voltage* decay as ``dv``
+  with ``D = dv``; from a float time constant ``D = round(4096 / tau)``;
+- 24-bit states: currents wrap (``x > 2**23 -> x - 2**24``, ``x <= -2**23 -> x + 2**24``),
+  voltages saturate at ``+-(2**23 - 1)``;
+- synaptic input enters a current shifted left by ``ACT_SHIFT`` = 6; thresholds compare against
+  ``vth << VTH_SHIFT`` (strict ``>``); biases are ``bias_mant << bias_exp`` (13-bit signed
+  mantissa, 3-bit unsigned exponent), added unshifted.
+
+Only numpy is imported here: this module is executed by Lava's model discovery.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DECAY_SHIFT = 12
+DECAY_UNITY = 1 << DECAY_SHIFT  # 4096
+ACT_SHIFT = 6
+VTH_SHIFT = 6
+STATE_BITS = 24
+STATE_MAX = (1 << (STATE_BITS - 1)) - 1  # 2**23 - 1
+WRAP_LIMIT = 1 << (STATE_BITS - 1)  # 2**23
+BIAS_MANT_BITS = 13
+BIAS_EXP_BITS = 3
+VTH_BITS = 17
+
+
+def decay(x: np.ndarray, d_eff: np.ndarray | int) -> np.ndarray:
+    """Decay ``x`` by ``d_eff / 4096`` with Lava's rounding toward zero.
+
+    ``x <- sign(x * (4096 - D)) * (|x * (4096 - D)| >> 12)`` computed in int64.
+
+    Args:
+        x: integer state.
+        d_eff: effective decay ``D`` in [0, 4096] (``du + 1`` for currents, ``dv`` for voltages).
+
+    Returns:
+        The decayed state as int64.
+    """
+    prod = np.asarray(x, dtype=np.int64) * (DECAY_UNITY - np.asarray(d_eff, dtype=np.int64))
+    return np.sign(prod) * (np.abs(prod) >> DECAY_SHIFT)
+
+
+def wrap24(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Wrap a 24-bit current like Lava's LIF ``u``.
+
+    ``x > 2**23 -> x - 2**24`` and ``x <= -2**23 -> x + 2**24``.
+
+    Returns:
+        ``(wrapped, overflowed)``: the wrapped int64 values and a boolean mask of wrapped entries.
+    """
+    x = np.asarray(x, dtype=np.int64)
+    high = x > WRAP_LIMIT
+    low = x <= -WRAP_LIMIT
+    return np.where(high, x - 2 * WRAP_LIMIT, np.where(low, x + 2 * WRAP_LIMIT, x)), high | low
+
+
+def saturate24(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Saturate a 24-bit voltage like Lava's LIF ``v`` to ``+-(2**23 - 1)``.
+
+    Returns:
+        ``(saturated, overflowed)``: the clipped int64 values and a boolean mask of clipped entries.
+    """
+    x = np.asarray(x, dtype=np.int64)
+    return np.clip(x, -STATE_MAX, STATE_MAX), np.abs(x) > STATE_MAX
+
+
+def scaled_bias(bias_mant: np.ndarray, bias_exp: np.ndarray) -> np.ndarray:
+    """Effective integer bias ``bias_mant << bias_exp`` (int64)."""
+    return np.left_shift(np.asarray(bias_mant, np.int64), np.asarray(bias_exp, np.int64))
+
+
+def current_decay_from_tau(tau: float | np.ndarray) -> np.ndarray:
+    """Lava ``du`` storage for a current with time constant ``tau`` (steps, >= 1).
+
+    ``D = round(4096 / tau)`` clipped to [1, 4096] and stored as ``du = D - 1`` in [0, 4095].
+    ``tau = 1`` gives ``du = 4095`` (no memory); ``tau = inf`` gives ``du = 0`` (slowest leak).
+    """
+    d = np.clip(np.round(DECAY_UNITY / np.asarray(tau, dtype=float)), 1, DECAY_UNITY)
+    return d.astype(np.int64) - 1
+
+
+def voltage_decay_from_tau(tau: float | np.ndarray) -> np.ndarray:
+    """Lava ``dv`` storage for a voltage with time constant ``tau`` (steps, >= 1).
+
+    ``D = dv = round(4096 / tau)`` in [0, 4096]; ``tau = inf`` gives ``dv = 0`` (no leak).
+    """
+    return np.clip(np.round(DECAY_UNITY / np.asarray(tau, dtype=float)), 0, DECAY_UNITY).astype(
+        np.int64
+    )
+
+
+def split_mant_exp(
+    value: float | np.ndarray, mant_bits: int = BIAS_MANT_BITS, exp_bits: int = BIAS_EXP_BITS
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split integer-valued ``value`` into a signed mantissa and unsigned exponent.
+
+    Chooses per element the smallest exponent ``e`` in [0, 2**exp_bits - 1] such that
+    ``round(value / 2**e)`` fits in a signed ``mant_bits`` mantissa, so that
+    ``mant << e`` approximates ``value`` as closely as the format allows.
+
+    Raises:
+        ValueError: if a value is too large for the format even at the largest exponent.
+    """
+    value = np.asarray(value, dtype=float)
+    mant_max = (1 << (mant_bits - 1)) - 1
+    exp_max = (1 << exp_bits) - 1
+    exp = np.zeros(value.shape, dtype=np.int64)
+    for e in range(exp_max, -1, -1):
+        fits = np.abs(np.round(value / 2**e)) <= mant_max
+        exp = np.where(fits, e, exp)
+    mant = np.round(value / 2.0**exp).astype(np.int64)
+    too_big = np.abs(mant) > mant_max
+    if np.any(too_big):
+        worst = float(np.max(np.abs(value[too_big])))
+        raise ValueError(
+            f"value {worst:g} does not fit a {mant_bits}-bit mantissa with a {exp_bits}-bit "
+            f"exponent (largest representable {mant_max << exp_max}); reduce the input scale."
+        )
+    return mant, exp

@@ -1,0 +1,137 @@
+"""ΣΔ neuron dynamics: the one place its update equations live.
+
+``step_float`` is shared by the torch module (``lava_sd.torch.SigmaDeltaCell``) and the Lava
+``floating_pt`` model; ``step_fixed`` is its integer twin used by the ``fixed_pt`` model.
+Per step, sequentially (each line uses the values just computed above it; ``s`` on the right is
+the neuron's own spike of the previous step)::
+
+    i_in <- i_in (1 - du_in) + a_in                      # synaptic current; wraps (fixed)
+    i_ip <- max(0, i_ip (1 - du_ip) + i_in + bias)      # second low-pass stage; saturates
+    i_fb <- i_fb (1 - du_fb) + w_fb s                   # negative self-feedback; wraps
+    v    <- max(0, v (1 - dv) + i_ip + i_fb)            # rectified membrane; saturates
+    s     = H(v - vth);  v <- 0 where s
+
+Float decays are fractions ``1 / tau`` in [0, 1]. Fixed decays use Lava's storage: the three
+currents ``du`` with effective ``D = du + 1``, the voltage ``dv`` with ``D = dv``; the input is
+shifted left by 6 into ``i_in`` and the threshold compares against ``vth << 6``.
+Only numpy is imported here: this module is executed by Lava's model discovery.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from lava_sd.fixed_point import ACT_SHIFT, VTH_SHIFT, decay, saturate24, wrap24
+
+STATE_NAMES = ("i_in", "i_ip", "i_fb", "v", "s")
+
+
+class SigmaDeltaState(NamedTuple):
+    """State of a ΣΔ population; every field has the population's shape."""
+
+    i_in: Any
+    i_ip: Any
+    i_fb: Any
+    v: Any
+    s: Any  # spikes of the last step (0/1)
+
+
+class FloatParams(NamedTuple):
+    """Float parameters: decays are fractions ``1/tau`` in [0, 1]; ``bias`` in value units."""
+
+    du_in: Any
+    du_ip: Any
+    du_fb: Any
+    dv: Any
+    w_fb: Any
+    vth: Any
+    bias: Any
+
+
+class FixedParams(NamedTuple):
+    """Integer parameters: ``du_*`` in [0, 4095] (D = du + 1), ``dv`` in [0, 4096] (D = dv),
+    ``w_fb`` and ``bias`` in state units (2**6 per input unit), ``vth`` in input units."""
+
+    du_in: np.ndarray
+    du_ip: np.ndarray
+    du_fb: np.ndarray
+    dv: np.ndarray
+    w_fb: np.ndarray
+    vth: np.ndarray
+    bias: np.ndarray
+
+
+def heaviside(x: np.ndarray) -> np.ndarray:
+    """``H(x)``: 1.0 where ``x > 0`` else 0.0 (numpy)."""
+    return (x > 0).astype(float)
+
+
+def leak(x: Any, d: Any) -> Any:
+    """Float decay ``x (1 - d)``."""
+    return x * (1 - d)
+
+
+def feedback_float(i_fb: Any, s: Any, du_fb: Any, w_fb: Any) -> Any:
+    """Float self-feedback update ``i_fb (1 - du_fb) + w_fb s``; also the spike decoder."""
+    return leak(i_fb, du_fb) + w_fb * s
+
+
+def feedback_fixed(
+    i_fb: np.ndarray, s: np.ndarray, du_fb: np.ndarray, w_fb: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer self-feedback update (wraps at 24 bits); returns ``(i_fb, overflowed)``."""
+    return wrap24(decay(i_fb, du_fb + 1) + w_fb * s)
+
+
+def step_float(
+    state: SigmaDeltaState,
+    a_in: Any,
+    p: FloatParams,
+    spike_fn: Callable[[Any], Any] = heaviside,
+) -> SigmaDeltaState:
+    """One float step. Works on numpy arrays and torch tensors alike.
+
+    Args:
+        state: previous state.
+        a_in: synaptic input of this step (already weighted), population shape.
+        p: float parameters.
+        spike_fn: Heaviside function; the torch module passes one with a surrogate gradient.
+
+    Returns:
+        The new state; ``state.s`` holds this step's spikes.
+    """
+    i_in = leak(state.i_in, p.du_in) + a_in
+    i_ip = (leak(state.i_ip, p.du_ip) + i_in + p.bias).clip(min=0)
+    i_fb = feedback_float(state.i_fb, state.s, p.du_fb, p.w_fb)
+    v = (leak(state.v, p.dv) + i_ip + i_fb).clip(min=0)
+    s = spike_fn(v - p.vth)
+    return SigmaDeltaState(i_in, i_ip, i_fb, v * (1 - s), s)
+
+
+def step_fixed(
+    state: SigmaDeltaState, a_in: np.ndarray, p: FixedParams
+) -> tuple[SigmaDeltaState, np.ndarray]:
+    """One integer step, bit-accurate to the rules in ``docs/fixed_point.md``.
+
+    Args:
+        state: previous state (integer arrays).
+        a_in: integer synaptic input of this step (e.g. a ``Dense`` output).
+        p: integer parameters.
+
+    Returns:
+        ``(new_state, overflowed)``: the state as int64 and a boolean mask of neurons where a
+        state wrapped or saturated in this step.
+    """
+    a_in = np.asarray(a_in, dtype=np.int64)
+    i_in, of_in = wrap24(decay(state.i_in, p.du_in + 1) + (a_in << ACT_SHIFT))
+    i_ip, of_ip = saturate24(decay(state.i_ip, p.du_ip + 1) + i_in + p.bias)
+    i_ip = np.maximum(i_ip, 0)
+    i_fb, of_fb = feedback_fixed(state.i_fb, state.s, p.du_fb, p.w_fb)
+    v, of_v = saturate24(decay(state.v, p.dv) + i_ip + i_fb)
+    v = np.maximum(v, 0)
+    s = (v > (p.vth << VTH_SHIFT)).astype(np.int64)
+    new = SigmaDeltaState(i_in, i_ip, i_fb, np.where(s > 0, 0, v), s)
+    return new, of_in | of_ip | of_fb | of_v

@@ -1,0 +1,113 @@
+"""Lava process models of the ΣΔ neuron: thin wrappers over ``dynamics.step_float/step_fixed``.
+
+Absolute imports only: Lava's model discovery executes this file as a top-level module.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from lava.magma.core.decorator import implements, requires, tag
+from lava.magma.core.model.py.model import PyLoihiProcessModel
+from lava.magma.core.model.py.ports import PyInPort, PyOutPort
+from lava.magma.core.model.py.type import LavaPyType
+from lava.magma.core.resources import CPU
+from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
+
+from lava_sd.fixed_point import scaled_bias
+from lava_sd.neurons.sigma_delta.dynamics import (
+    FixedParams,
+    FloatParams,
+    SigmaDeltaState,
+    step_fixed,
+    step_float,
+)
+from lava_sd.neurons.sigma_delta.process import SigmaDelta
+
+
+@implements(proc=SigmaDelta, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("floating_pt")
+class PySigmaDeltaModelFloat(PyLoihiProcessModel):
+    """float64 ΣΔ population; equations in ``dynamics.step_float``."""
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    i_in: np.ndarray = LavaPyType(np.ndarray, float)
+    i_ip: np.ndarray = LavaPyType(np.ndarray, float)
+    i_fb: np.ndarray = LavaPyType(np.ndarray, float)
+    v: np.ndarray = LavaPyType(np.ndarray, float)
+    s: np.ndarray = LavaPyType(np.ndarray, float)
+    overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    du_in: np.ndarray = LavaPyType(np.ndarray, float)
+    du_ip: np.ndarray = LavaPyType(np.ndarray, float)
+    du_fb: np.ndarray = LavaPyType(np.ndarray, float)
+    dv: np.ndarray = LavaPyType(np.ndarray, float)
+    w_fb: np.ndarray = LavaPyType(np.ndarray, float)
+    vth: np.ndarray = LavaPyType(np.ndarray, float)
+    bias_mant: np.ndarray = LavaPyType(np.ndarray, float)
+    bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int64)
+
+    def run_spk(self) -> None:
+        params = FloatParams(
+            self.du_in,
+            self.du_ip,
+            self.du_fb,
+            self.dv,
+            self.w_fb,
+            self.vth,
+            self.bias_mant * 2.0**self.bias_exp,
+        )
+        state = step_float(_state(self), self.a_in.recv(), params)
+        _store(self, state)
+        self.s_out.send(state.s)
+
+
+@implements(proc=SigmaDelta, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("fixed_pt")
+class PySigmaDeltaModelFixed(PyLoihiProcessModel):
+    """Integer ΣΔ population; equations in ``dynamics.step_fixed``.
+
+    Bit widths (see ``docs/fixed_point.md``): i_in and i_fb 24-bit wrapping, i_ip and v 24-bit
+    saturating, du_* 12-bit (D = du + 1), dv 13-bit (D = dv, up to 4096), w_fb 24-bit,
+    vth 17-bit, bias 13-bit mantissa + 3-bit exponent, a_in 24-bit signed.
+    """
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=1)
+    i_in: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    i_ip: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    i_fb: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    s: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=1)
+    overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    du_in: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=12)
+    du_ip: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=12)
+    du_fb: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=12)
+    dv: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=13)
+    w_fb: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
+    vth: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=17)
+    bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=13)
+    bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
+
+    def run_spk(self) -> None:
+        params = FixedParams(
+            *(
+                self.__getattribute__(key).astype(np.int64)
+                for key in ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth")
+            ),
+            scaled_bias(self.bias_mant, self.bias_exp),
+        )
+        state, overflowed = step_fixed(_state(self), self.a_in.recv(), params)
+        _store(self, state)
+        self.overflow[:] += overflowed
+        self.s_out.send(state.s)
+
+
+def _state(model: PyLoihiProcessModel) -> SigmaDeltaState:
+    return SigmaDeltaState(*(getattr(model, key) for key in SigmaDeltaState._fields))
+
+
+def _store(model: PyLoihiProcessModel, state: SigmaDeltaState) -> None:
+    for key, value in zip(SigmaDeltaState._fields, state, strict=True):
+        getattr(model, key)[:] = value
