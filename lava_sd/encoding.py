@@ -29,7 +29,8 @@ from lava_sd.fixed_point import (
 )
 from lava_sd.neurons.sigma_delta.dynamics import feedback_fixed, feedback_float
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
-from lava_sd.run import RunResult, run
+from lava_sd.harness import drive
+from lava_sd.run import RunResult
 
 STATE_SCALE = 1 << ACT_SHIFT  # fixed states carry input units << 6
 STATE_BUDGET_BITS = STATE_BITS - 3  # keep 2 bits of headroom below the 24-bit limit
@@ -202,8 +203,8 @@ def encode(
 ) -> EncodeResult:
     """Encode ``signal`` (time last: ``(T,)``, ``(n, T)`` or ``(batch, n, T)``) with ΣΔ neurons.
 
-    One Lava simulation: a ring-buffer source drives a ``SigmaDelta`` population's ``a_in``
-    directly; its spikes are recorded and decoded with ``config.decode``.
+    One Lava simulation (``lava_sd.harness.drive``): the signal drives a ``SigmaDelta``
+    population's ``a_in`` directly; its spikes are recorded and decoded with ``config.decode``.
 
     Args:
         signal: finite values, time as the last axis.
@@ -213,9 +214,6 @@ def encode(
             Default ``config.default_input_scale()``.
         timeout, progress: passed to ``lava_sd.run``.
     """
-    from lava.proc.io.sink import RingBuffer as Sink
-    from lava.proc.io.source import RingBuffer as Source
-
     signal = as_array("encode", "signal", signal)
     if signal.ndim < 1 or signal.shape[-1] < 1:
         raise ParameterError("encode: 'signal' needs a time axis (the last one) of length >= 1.")
@@ -226,19 +224,11 @@ def encode(
     else:
         scale = input_scale or config.default_input_scale()
         params, data = config.fixed_params(scale), np.round(data * scale)
-    source = Source(data=data)
     neurons = SigmaDelta(shape=shape, **params)
-    sink = Sink(shape=shape, buffer=num_steps)
-    source.s_out.connect(neurons.a_in)
-    neurons.s_out.connect(sink.a_in)
-    result = run(
-        {"spikes": sink.data, "overflow": neurons.overflow},
-        num_steps,
-        backend=backend,
-        timeout=timeout,
-        progress=progress,
+    result = drive(
+        neurons, data, backend=backend, record=("overflow",), timeout=timeout, progress=progress
     )
-    spikes = result["spikes"].reshape(signal.shape)
+    spikes = result["s_out"].reshape(signal.shape)
     return EncodeResult(
         spikes=spikes,
         decoded=config.decode(spikes, scale),

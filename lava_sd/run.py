@@ -238,8 +238,12 @@ def _child_main(
         with lock:
             conn.send(msg)
 
+    finished = threading.Event()
+    watcher = threading.Thread(
+        target=_watch_actors, args=(root, executable, send, finished), daemon=True
+    )
     try:
-        threading.Thread(target=_watch_actors, args=(root, executable, send), daemon=True).start()
+        watcher.start()
         root.create_runtime(executable=executable)
         chunk = max(1, num_steps // 50) if progress else num_steps
         done, seconds_run = 0, 0.0
@@ -252,6 +256,10 @@ def _child_main(
             if progress:
                 send(("progress", steps))
         values = {key: np.asarray(var.get()) for key, var in outputs.items()}
+        # Lava's stop() reads each actor's exit message from the same pipe the watcher polls:
+        # the watcher must be gone first, or it may take the message and stop() blocks forever.
+        finished.set()
+        watcher.join()
         root.stop()
         send(("ok", values, seconds_run))
     except BaseException as exc:  # noqa: BLE001 - everything is reported to the parent
@@ -260,15 +268,20 @@ def _child_main(
         os._exit(0)
 
 
-def _watch_actors(root: AbstractProcess, executable: Any, send: Any) -> None:
-    """Report the first exception of any Lava actor (process model or runtime service)."""
+def _watch_actors(
+    root: AbstractProcess, executable: Any, send: Any, finished: threading.Event
+) -> None:
+    """Report the first exception of any Lava actor (process model or runtime service).
+
+    While the simulation runs, an actor writes to its result pipe only when it raised; the
+    normal exit message comes after ``stop()``, which the watcher never sees (it has ended).
+    """
     labels = [
         f"{describe(proc)} ({_model_name(builder)})"
         for proc, builder in executable.proc_builders.items()
         if isinstance(builder, PyProcessBuilder)
     ]
-    while True:
-        time.sleep(WATCH_INTERVAL_S)
+    while not finished.wait(WATCH_INTERVAL_S):
         runtime = getattr(root, "_runtime", None)
         infra = getattr(runtime, "_messaging_infrastructure", None)
         for index, actor in enumerate(list(getattr(infra, "actors", []))):

@@ -1,0 +1,198 @@
+"""ΣΔ neuron: torch == Lava float, Lava fixed == independent integer reference, LIF reduction,
+batch == separate runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from lava.proc.dense.process import Dense
+from lava.proc.io.sink import RingBuffer as Sink
+from lava.proc.io.source import RingBuffer as Source
+from lava.proc.lif.process import LIF
+
+import lava_sd
+from lava_sd import SigmaDelta
+from lava_sd.harness import drive
+from lava_sd.torch import SigmaDeltaCell, SigmaDeltaLayer
+
+STATES = ("i_in", "i_ip", "i_fb", "v")
+
+
+def random_float_params(rng: np.random.Generator, shape: tuple[int, ...]) -> dict:
+    n = shape[-1]
+    return dict(
+        du_in=rng.uniform(0.05, 1.0, n),
+        du_ip=rng.uniform(0.05, 1.0, n),
+        du_fb=rng.uniform(0.02, 0.5, n),
+        dv=rng.uniform(0.0, 1.0, n),
+        w_fb=rng.uniform(-0.5, 0.0, n),
+        vth=rng.uniform(0.0, 0.3, n),
+        bias_mant=rng.uniform(-0.2, 0.4, n),
+        bias_exp=rng.integers(0, 2, n),
+    )
+
+
+def test_torch_equals_lava_float(rng: np.random.Generator) -> None:
+    batch, n, steps = 3, 6, 300
+    params = random_float_params(rng, (batch, n))
+    inputs = rng.uniform(-1.0, 2.0, (batch, n, steps))
+    lava = drive(
+        SigmaDelta(shape=(batch, n), **params), inputs, backend="float", record=STATES
+    )
+    layer = SigmaDeltaLayer(SigmaDeltaCell(n, dtype=torch.float64, **params))
+    spikes, traces = layer(torch.from_numpy(inputs))
+    assert lava["s_out"].sum() > 50, "the test must exercise spiking"
+    np.testing.assert_array_equal(spikes.numpy(), lava["s_out"])
+    for key in STATES:
+        np.testing.assert_allclose(traces[key][..., -1].numpy(), lava[key], rtol=1e-6, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------------------------
+# An independent integer reference, written from SPEC §1 and the fixed-point rules with plain
+# Python integers (no lava_sd code): decays round toward zero, currents wrap, i_ip and v
+# saturate at +-(2**23 - 1) and are rectified.
+def ref_decay(x: int, d_eff: int) -> int:
+    prod = x * (4096 - d_eff)
+    return -((-prod) >> 12) if prod < 0 else prod >> 12
+
+
+def ref_wrap(x: int) -> tuple[int, bool]:
+    if x > 2**23:
+        return x - 2**24, True
+    if x <= -(2**23):
+        return x + 2**24, True
+    return x, False
+
+
+def ref_sat(x: int) -> tuple[int, bool]:
+    limit = 2**23 - 1
+    return max(-limit, min(limit, x)), abs(x) > limit
+
+
+def reference_fixed(p: dict, inputs: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
+    """Spikes (n, T), final states and overflow counts of n independent integer neurons."""
+    n, steps = inputs.shape
+    spikes = np.zeros((n, steps), dtype=np.int64)
+    final = {key: np.zeros(n, dtype=np.int64) for key in STATES}
+    overflow = np.zeros(n, dtype=np.int64)
+    for j in range(n):
+        i_in = i_ip = i_fb = v = s = 0
+        bias = int(p["bias_mant"][j]) * 2 ** int(p["bias_exp"][j])
+        for t in range(steps):
+            i_in, o1 = ref_wrap(ref_decay(i_in, int(p["du_in"][j]) + 1) + int(inputs[j, t]) * 64)
+            i_ip, o2 = ref_sat(ref_decay(i_ip, int(p["du_ip"][j]) + 1) + i_in + bias)
+            i_ip = max(0, i_ip)
+            i_fb, o3 = ref_wrap(ref_decay(i_fb, int(p["du_fb"][j]) + 1) + int(p["w_fb"][j]) * s)
+            v, o4 = ref_sat(ref_decay(v, int(p["dv"][j])) + i_ip + i_fb)
+            v = max(0, v)
+            s = int(v > int(p["vth"][j]) * 64)
+            if s:
+                v = 0
+            spikes[j, t] = s
+            overflow[j] += o1 or o2 or o3 or o4
+        for key, value in zip(STATES, (i_in, i_ip, i_fb, v), strict=True):
+            final[key][j] = value
+    return spikes, final, overflow
+
+
+def random_fixed_params(rng: np.random.Generator, n: int) -> dict:
+    return dict(
+        du_in=rng.integers(0, 4096, n),
+        du_ip=rng.integers(0, 4096, n),
+        du_fb=rng.integers(0, 4096, n),
+        dv=rng.integers(0, 4097, n),
+        w_fb=-rng.integers(0, 2**22, n),
+        vth=rng.integers(0, 2**14, n),
+        bias_mant=rng.integers(-4096, 4096, n),
+        bias_exp=rng.integers(0, 8, n),
+    )
+
+
+def test_fixed_equals_integer_reference_with_saturation(rng: np.random.Generator) -> None:
+    n, steps = 12, 1200
+    params = random_fixed_params(rng, n)
+    # Neurons 0-3 get inputs large enough to wrap i_in and saturate i_ip and v.
+    scale = np.where(np.arange(n) < 4, 2**17, 2**10)[:, None]
+    inputs = (rng.uniform(-0.6, 1.0, (n, steps)) * scale).astype(np.int64)
+    params["du_in"][:4] = [0, 1, 0, 2]  # slow leak: the current accumulates and wraps
+    params["dv"][:4] = 0
+    lava = drive(
+        SigmaDelta(shape=(n,), **params),
+        inputs,
+        backend="fixed",
+        record=STATES + ("overflow",),
+    )
+    spikes, final, overflow = reference_fixed(params, inputs)
+    assert overflow[:4].min() > 0, "the first neurons must overflow"
+    assert 0 < spikes.mean() < 1
+    np.testing.assert_array_equal(lava["s_out"], spikes)
+    for key in STATES:
+        np.testing.assert_array_equal(lava[key], final[key], err_msg=key)
+    np.testing.assert_array_equal(lava["overflow"], overflow)
+
+
+def test_reduces_to_lava_lif_under_fixed_pt(rng: np.random.Generator) -> None:
+    """w_fb = 0 and tau_ip = 1 with i_in + bias >= 0: spikes and states equal Lava's LIF."""
+    n_in, n, steps = 8, 5, 400
+    weights = rng.integers(0, 60, (n, n_in))  # excitatory: i_in >= 0, no rectification
+    spikes_in = (rng.random((n_in, steps)) < 0.3).astype(np.int32)
+    du, dv, vth = 409, 205, 40
+    bias_mant, bias_exp = rng.integers(0, 200, n), 2
+    source = Source(data=spikes_in)
+    dense_lif, dense_sd = Dense(weights=weights), Dense(weights=weights)
+    lif = LIF(shape=(n,), du=du, dv=dv, vth=vth, bias_mant=bias_mant, bias_exp=bias_exp)
+    sd = SigmaDelta(
+        shape=(n,),
+        du_in=du,
+        du_ip=4095,
+        du_fb=100,
+        dv=dv,
+        w_fb=0,
+        vth=vth,
+        bias_mant=bias_mant,
+        bias_exp=bias_exp,
+    )
+    sink_lif, sink_sd = Sink(shape=(n,), buffer=steps), Sink(shape=(n,), buffer=steps)
+    source.s_out.connect(dense_lif.s_in)
+    source.s_out.connect(dense_sd.s_in)
+    dense_lif.a_out.connect(lif.a_in)
+    dense_sd.a_out.connect(sd.a_in)
+    lif.s_out.connect(sink_lif.a_in)
+    sd.s_out.connect(sink_sd.a_in)
+    out = lava_sd.run(
+        {
+            "lif": sink_lif.data,
+            "sd": sink_sd.data,
+            "u": lif.u,
+            "v_lif": lif.v,
+            "i_in": sd.i_in,
+            "v_sd": sd.v,
+            "overflow": sd.overflow,
+        },
+        steps,
+        backend="fixed",
+    )
+    assert out["lif"].sum() > 20
+    assert out["overflow"].sum() == 0
+    np.testing.assert_array_equal(out["sd"], out["lif"])
+    np.testing.assert_array_equal(out["i_in"], out["u"])
+    np.testing.assert_array_equal(out["v_sd"], out["v_lif"])
+
+
+@pytest.mark.parametrize("backend", ["float", "fixed"])
+def test_batch_equals_separate_runs(rng: np.random.Generator, backend: str) -> None:
+    batch, n, steps = 3, 4, 150
+    if backend == "float":
+        params = random_float_params(rng, (batch, n))
+        inputs = rng.uniform(-0.5, 1.5, (batch, n, steps))
+    else:
+        params = random_fixed_params(rng, n)
+        inputs = rng.integers(-(2**10), 2**12, (batch, n, steps))
+    together = drive(SigmaDelta(shape=(batch, n), **params), inputs, backend=backend, record=STATES)
+    for b in range(batch):
+        alone = drive(SigmaDelta(shape=(n,), **params), inputs[b], backend=backend, record=STATES)
+        np.testing.assert_array_equal(together["s_out"][b], alone["s_out"])
+        for key in STATES:
+            np.testing.assert_array_equal(together[key][b], alone[key])
+    assert together["s_out"].sum() > 0
