@@ -7,9 +7,14 @@ A ΣΔ neuron with ``tau_v = 1`` and ``threshold = 0`` spikes whenever its decod
     d_t = d_{t-1} (1 - 1/tau_fb) + q s_{t-1}
 
 At one spike per step ``d`` settles at ``q tau_fb``, the largest value the population can
-represent. ``SigmaDeltaConfig.for_range`` picks ``q`` from the signal range; a larger ``tau_fb``
-gives a finer quantum (smaller error) at the cost of more spikes per unit of signal change
-and a slower response.
+represent. ``SigmaDeltaConfig.for_range`` picks ``q`` from the signal range. For a fixed range,
+a larger ``tau_fb`` gives a finer quantum (smaller error on slow signals) at the same mean spike
+rate (about ``mean(x) / (q tau_fb)``), but a slower decoder that lags fast signals; a threshold
+above 0 saves spikes and biases the decoded value low by about the threshold.
+
+Every field of ``SigmaDeltaConfig`` may also be an array with one value per neuron (broadcast
+to the population's shape); ``quantum`` and ``max_decodable`` then report the largest.
+The decoded value after step ``t`` reflects the spikes up to step ``t - 1``.
 """
 
 from __future__ import annotations
@@ -27,9 +32,9 @@ from lava_sd.fixed_point import (
     split_mant_exp,
     voltage_decay_from_tau,
 )
+from lava_sd.harness import drive
 from lava_sd.neurons.sigma_delta.dynamics import feedback_fixed, feedback_float
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
-from lava_sd.harness import drive
 from lava_sd.run import RunResult
 
 STATE_SCALE = 1 << ACT_SHIFT  # fixed states carry input units << 6

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lava_sd.checks import ParameterError
+
 DECAY_SHIFT = 12
 DECAY_UNITY = 1 << DECAY_SHIFT  # 4096
 ACT_SHIFT = 6
@@ -110,7 +112,7 @@ def split_mant_exp(
     ``mant << e`` approximates ``value`` as closely as the format allows.
 
     Raises:
-        ValueError: if a value is too large for the format even at the largest exponent.
+        ParameterError: if a value is too large for the format even at the largest exponent.
     """
     value = np.asarray(value, dtype=float)
     mant_max = (1 << (mant_bits - 1)) - 1
@@ -123,7 +125,7 @@ def split_mant_exp(
     too_big = np.abs(mant) > mant_max
     if np.any(too_big):
         worst = float(np.max(np.abs(value[too_big])))
-        raise ValueError(
+        raise ParameterError(
             f"value {worst:g} does not fit a {mant_bits}-bit mantissa with a {exp_bits}-bit "
             f"exponent (largest representable {mant_max << exp_max}); reduce the input scale."
         )

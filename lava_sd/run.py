@@ -49,8 +49,9 @@ class SimulationError(RuntimeError):
     def __init__(
         self, message: str, *, process: str | None = None, child_traceback: str | None = None
     ) -> None:
-        details = f"\n--- traceback in the simulation ---\n{child_traceback}" if child_traceback else ""
-        super().__init__(message + details)
+        if child_traceback:
+            message += f"\n--- traceback in the simulation ---\n{child_traceback}"
+        super().__init__(message)
         self.process = process
         self.child_traceback = child_traceback
 
@@ -218,9 +219,7 @@ def _collect(conn: Any, child: Any, timeout: float, bar: Any) -> RunResult:
             )
         elif kind == "error":
             error, tb = payload
-            raise SimulationError(
-                f"the Lava simulation failed: {error}", child_traceback=tb
-            )
+            raise SimulationError(f"the Lava simulation failed: {error}", child_traceback=tb)
 
 
 def _child_main(

@@ -58,10 +58,11 @@ def validate_var(proc: AbstractProcess, var: Var, backend: str) -> None:
 
 
 def validate_graph(procs: Iterable[AbstractProcess], backend: str) -> None:
-    """Validate every Var of every process, then each process's own ``validate(backend)``."""
+    """Validate each process: its own ``validate(backend)`` first (lava_sd processes know their
+    parameters and give the most specific message), then every Var generically."""
     for proc in procs:
-        for var in proc.vars:
-            validate_var(proc, var, backend)
         own_check = getattr(proc, "validate", None)
         if callable(own_check):
             own_check(backend)
+        for var in proc.vars:
+            validate_var(proc, var, backend)

@@ -37,9 +37,7 @@ def test_torch_equals_lava_float(rng: np.random.Generator) -> None:
     batch, n, steps = 3, 6, 300
     params = random_float_params(rng, (batch, n))
     inputs = rng.uniform(-1.0, 2.0, (batch, n, steps))
-    lava = drive(
-        SigmaDelta(shape=(batch, n), **params), inputs, backend="float", record=STATES
-    )
+    lava = drive(SigmaDelta(shape=(batch, n), **params), inputs, backend="float", record=STATES)
     layer = SigmaDeltaLayer(SigmaDeltaCell(n, dtype=torch.float64, **params))
     spikes, traces = layer(torch.from_numpy(inputs))
     assert lava["s_out"].sum() > 50, "the test must exercise spiking"

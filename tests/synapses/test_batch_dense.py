@@ -15,9 +15,7 @@ def run_synapse(proc, inputs: np.ndarray, backend: str) -> np.ndarray:
 
 
 @pytest.mark.parametrize("batch", [1, 4])
-@pytest.mark.parametrize(
-    ("weight_exp", "mixed"), [(0, True), (-2, True), (3, False), (-1, False)]
-)
+@pytest.mark.parametrize(("weight_exp", "mixed"), [(0, True), (-2, True), (3, False), (-1, False)])
 def test_fixed_equals_dense_per_sample(
     rng: np.random.Generator, batch: int, weight_exp: int, mixed: bool
 ) -> None:

@@ -92,8 +92,10 @@ class SigmaDelta(AbstractProcess):
         s: float | np.ndarray = 0.0,
         name: str | None = None,
     ) -> None:
-        shape = _check_shape(shape, name)
+        # AbstractProcess.__init__ first: a process that raises before it has run leaves an
+        # object whose __del__ fails inside Lava.
         super().__init__(shape=shape, name=name)
+        shape = _check_shape(shape, name)
         owner = self.owner
         values = dict(
             du_in=du_in,
@@ -194,7 +196,7 @@ class SigmaDelta(AbstractProcess):
 def _check_shape(shape: Sequence[int], name: str | None) -> tuple[int, ...]:
     try:
         shape = tuple(int(n) for n in shape)
-    except TypeError:
+    except (TypeError, ValueError):
         raise ParameterError(
             f"SigmaDelta '{name}': shape must be a tuple of positive integers, e.g. (n,) or "
             f"(batch, n); got {shape!r}."

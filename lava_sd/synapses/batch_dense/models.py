@@ -32,9 +32,7 @@ class PyBatchDenseModelFloat(PyLoihiProcessModel):
 
     def run_spk(self) -> None:
         self.a_out.send(self.a_buff)
-        self.a_buff[:] = dense_float(
-            self.s_in.recv(), self.weights, int(self.num_message_bits[0])
-        )
+        self.a_buff[:] = dense_float(self.s_in.recv(), self.weights, int(self.num_message_bits[0]))
 
 
 @implements(proc=BatchDense, protocol=LoihiProtocol)
@@ -58,7 +56,7 @@ class PyBatchDenseModelFixed(PyLoihiProcessModel):
         if self._weights_q is None:
             self._weights_q = fixed_weights(
                 self.weights,
-                self.proc_params["num_weight_bits"],
+                int(self.proc_params["num_weight_bits"]),
                 self.proc_params["sign_mode"],
             )
             self.weights[:] = self._weights_q

@@ -48,12 +48,20 @@ class BatchDense(AbstractProcess):
         sign_mode: SignMode | None = None,
         name: str | None = None,
     ) -> None:
-        owner = f"BatchDense '{name}'"
+        # AbstractProcess.__init__ first: a process that raises before it has run leaves an
+        # object whose __del__ fails inside Lava.
+        super().__init__(
+            weights=weights,
+            batch=batch,
+            num_weight_bits=num_weight_bits,
+            sign_mode=sign_mode,
+            name=name,
+        )
+        owner = f"BatchDense '{self.name}'"
         weights = as_array(owner, "weights", weights)
         if weights.ndim != 2:
             raise ParameterError(
-                f"{owner}: 'weights' must be a 2-D (n_out, n_in) matrix, got shape "
-                f"{weights.shape}."
+                f"{owner}: 'weights' must be a 2-D (n_out, n_in) matrix, got shape {weights.shape}."
             )
         if int(batch) != batch or batch < 1:
             raise ParameterError(f"{owner}: 'batch' must be a positive integer, got {batch!r}.")
@@ -66,13 +74,6 @@ class BatchDense(AbstractProcess):
             check_integer(owner, key, arr, "Use an integer.")
             check_range(owner, key, arr, low, high)
         n_out, n_in = weights.shape
-        super().__init__(
-            weights=weights,
-            batch=int(batch),
-            num_weight_bits=int(num_weight_bits),
-            sign_mode=sign_mode,
-            name=name,
-        )
         self.s_in = InPort(shape=(int(batch), n_in))
         self.a_out = OutPort(shape=(int(batch), n_out))
         self.weights = Var(shape=(n_out, n_in), init=weights)
