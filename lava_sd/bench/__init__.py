@@ -1,0 +1,1 @@
+"""Benchmarks, run by ``lava-sd bench NAME`` or the scripts in ``benchmarks/``."""
