@@ -95,7 +95,7 @@ class SigmaDelta(AbstractProcess):
         # AbstractProcess.__init__ first: a process that raises before it has run leaves an
         # object whose __del__ fails inside Lava.
         super().__init__(shape=shape, name=name)
-        shape = _check_shape(shape, name)
+        shape = _check_shape(shape, self.name)
         owner = self.owner
         values = dict(
             du_in=du_in,
