@@ -65,8 +65,9 @@ class _LowPassLayer(nn.Module):
             out["U"] = self._q(self.recurrent_weight)
         return out
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """``x`` (batch, n_in, T) -> ``h`` (batch, n_out, T)."""
+    def forward(self, x: torch.Tensor, retention: float | None = None) -> torch.Tensor:
+        """``x`` (batch, n_in, T) -> ``h`` (batch, n_out, T); ``retention`` overrides ``a``."""
+        a = self.a if retention is None else retention
         if x.ndim != 3 or x.shape[1] != self.n_in:
             raise ValueError(
                 f"{type(self).__name__}: input must be (batch, {self.n_in}, T), got "
@@ -78,7 +79,7 @@ class _LowPassLayer(nn.Module):
         out = []
         for t in range(x.shape[-1]):
             pre = drive[..., t] if "U" not in p else drive[..., t] + h @ p["U"].T
-            h = self.a * h + (1 - self.a) * pre.clamp(0.0, ACT_MAX)
+            h = a * h + (1 - a) * pre.clamp(0.0, ACT_MAX)
             out.append(h)
         return torch.stack(out, dim=-1)
 
@@ -121,17 +122,37 @@ class LpRNNClassifier(nn.Module):
         self.readout = nn.Linear(hidden[-1], n_classes)
         self.config = dict(n_in=n_in, hidden=tuple(hidden), n_classes=n_classes, **kw)
 
-    def hidden_states(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """Every layer's ``h``, each (batch, n, T)."""
+    def hidden_states(
+        self, x: torch.Tensor, frame_steps: int = 1, frame_offset: int = 0
+    ) -> list[torch.Tensor]:
+        """Every layer's ``h``, each (batch, n, T).
+
+        With ``frame_steps = K > 1`` the network runs at the SNN's time resolution, as the ΣΔ
+        mapping does: each frame is held for K steps with retention ``a**(1/K)`` per step, and
+        ``h`` is sampled ``frame_offset`` steps after each frame end.
+        """
+        retention = self.config["a"] ** (1.0 / frame_steps)
+        if frame_steps > 1 or frame_offset:
+            x = torch.repeat_interleave(x, frame_steps, dim=-1)
+            if frame_offset:
+                x = torch.cat([x, x[..., -1:].expand(-1, -1, frame_offset)], dim=-1)
         states = []
         for layer in self.layers:
-            x = layer(x)
+            x = layer(x, retention)
             states.append(x)
+        if frame_steps > 1 or frame_offset:
+            states = [h[..., frame_offset + frame_steps - 1 :: frame_steps] for h in states]
         return states
 
-    def forward(self, x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(
+        self,
+        x: torch.Tensor,
+        lengths: torch.Tensor,
+        frame_steps: int = 1,
+        frame_offset: int = 0,
+    ) -> torch.Tensor:
         """Logits (batch, classes): mean over the first ``lengths[b]`` frames of the readout."""
-        h = self.hidden_states(x)[-1]
+        h = self.hidden_states(x, frame_steps, frame_offset)[-1]
         return readout_mean(h, lengths, self.readout.weight, self.readout.bias)
 
 

@@ -25,14 +25,19 @@ def seed_everything(seed: int) -> None:
 
 
 def accuracy(
-    model: nn.Module, x: torch.Tensor, lengths: torch.Tensor, y: torch.Tensor, batch: int = 512
+    model: nn.Module,
+    x: torch.Tensor,
+    lengths: torch.Tensor,
+    y: torch.Tensor,
+    batch: int = 512,
+    **forward_kwargs: int,
 ) -> float:
-    """Fraction of correctly classified sequences."""
+    """Fraction of correctly classified sequences (``forward_kwargs`` go to the model)."""
     model.eval()
     correct = 0
     with torch.no_grad():
         for i in range(0, len(y), batch):
-            logits = model(x[i : i + batch], lengths[i : i + batch])
+            logits = model(x[i : i + batch], lengths[i : i + batch], **forward_kwargs)
             correct += int((logits.argmax(1) == y[i : i + batch]).sum())
     return correct / len(y)
 
@@ -47,6 +52,7 @@ def train_classifier(
     batch_size: int = 64,
     seed: int = 0,
     progress: bool = True,
+    **forward_kwargs: int,
 ) -> TrainLog:
     """Adam with cosine learning-rate decay and cross-entropy on ``model(x, lengths)``.
 
@@ -57,6 +63,7 @@ def train_classifier(
         seed: seeds the initial shuffle order (and torch, for dropout-free models the init is
             seeded by whoever built the model).
         progress: show a tqdm bar over epochs.
+        forward_kwargs: passed to every ``model(x, lengths, ...)`` call.
     """
     x, lengths, y = train
     generator = torch.Generator().manual_seed(seed)
@@ -73,7 +80,7 @@ def train_classifier(
         for i in range(0, len(y), batch_size):
             idx = order[i : i + batch_size]
             t_max = int(lengths[idx].max())
-            logits = model(x[idx, :, :t_max], lengths[idx])
+            logits = model(x[idx, :, :t_max], lengths[idx], **forward_kwargs)
             loss = loss_fn(logits, y[idx])
             optimizer.zero_grad()
             loss.backward()
@@ -84,6 +91,6 @@ def train_classifier(
         log.loss.append(total / len(y))
         log.train_acc.append(correct / len(y))
         if test is not None:
-            log.test_acc.append(accuracy(model, *test))
+            log.test_acc.append(accuracy(model, *test, **forward_kwargs))
         bar.set_postfix(loss=log.loss[-1], acc=log.train_acc[-1], test=(log.test_acc or [None])[-1])
     return log

@@ -1,0 +1,1 @@
+"""Trained weights shipped with lava_sd (package data)."""
