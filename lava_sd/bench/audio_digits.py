@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 import lava_sd.weights
 from lava_sd.convert import ConvertedNetwork, convert
@@ -80,10 +79,13 @@ def evaluate_lava(
     """Logits, spike counts and wall time of the Lava network over ``x`` in chunks."""
     logits, spikes, overflow = [], [], 0
     started = time.perf_counter()
-    chunks = range(0, len(lengths), CHUNK)
-    for i in tqdm(chunks, desc=f"Lava {backend}", disable=not progress):
+    for i in range(0, len(lengths), CHUNK):
         t_max = int(lengths[i : i + CHUNK].max())
-        out = net.run(x[i : i + CHUNK, :, :t_max], lengths[i : i + CHUNK], backend=backend)
+        if progress:
+            print(f"Lava {backend}: samples {i}..{min(i + CHUNK, len(lengths)) - 1}", flush=True)
+        out = net.run(
+            x[i : i + CHUNK, :, :t_max], lengths[i : i + CHUNK], backend=backend, progress=progress
+        )
         logits.append(out.logits)
         spikes.append(out.spikes)
         overflow += out.overflow_steps
