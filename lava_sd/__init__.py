@@ -5,7 +5,9 @@ Import the processes from here or, Lava-style, from their process modules, e.g.
 """
 
 from lava_sd.checks import ParameterError
+from lava_sd.convert import ConvertedNetwork, convert
 from lava_sd.encoding import EncodeResult, SigmaDeltaConfig, encode
+from lava_sd.layers.lprnn.process import LpLinear, LpRNN
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
 from lava_sd.run import (
     BackendUnavailable,
@@ -21,13 +23,17 @@ __version__ = "0.1.0"
 __all__ = [
     "BackendUnavailable",
     "BatchDense",
+    "ConvertedNetwork",
     "EncodeResult",
+    "LpLinear",
+    "LpRNN",
     "ParameterError",
     "RunResult",
     "SigmaDelta",
     "SigmaDeltaConfig",
     "SimulationError",
     "SimulationTimeout",
+    "convert",
     "encode",
     "run",
 ]

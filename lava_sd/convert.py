@@ -254,6 +254,11 @@ def _map_layer(
             if not np.allclose(k, np.round(k)):
                 raise ParameterError(f"convert: layer {index} {key} is not on the 1/8 grid.")
             mantissas[key] = 2 * np.round(k).astype(np.int64)
+            if np.abs(mantissas[key]).max() > 254:
+                raise ParameterError(
+                    f"convert: layer {index} {key} has a weight beyond +-127/8, which does not "
+                    "fit an 8-bit mantissa; train with w_max <= 15."
+                )
     recurrent = "U" in p
     unit = 512.0 / (g * q) if index or recurrent else 512.0 * x_scale / g
     shared_float = dict(

@@ -106,18 +106,22 @@ class SequenceDataset:
         return int(self.labels.max()) + 1
 
 
-def pad(features: Sequence[np.ndarray], *, time_last: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Zero-pad variable-length sequences ``(T_i, n_features)`` into one batch array.
+def pad(
+    features: Sequence[np.ndarray], *, time_last: bool = True, hold_last: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Pad variable-length sequences ``(T_i, n_features)`` into one batch array.
 
     Args:
         features: sequences with time first, e.g. ``SequenceDataset.features``.
         time_last: ``True`` (default) returns ``(B, n_features, T_max)``, the Lava / SLAYER
             convention (time is the last axis); ``False`` returns ``(B, T_max, n_features)``.
+        hold_last: fill each sequence's padding with its last frame instead of zeros, so a
+            model that reads a few steps past a sequence's end (the ΣΔ readout offset) sees
+            the same input whatever the batch it is in.
 
     Returns:
-        ``(batch, lengths)``: ``batch`` has the inputs' common dtype and zeros after each
-        sequence's end (``batch[b, :, lengths[b]:] == 0`` with time last); ``lengths`` is int64
-        ``(B,)``.
+        ``(batch, lengths)``: ``batch`` has the inputs' common dtype and zeros (or the held
+        last frame) after each sequence's end; ``lengths`` is int64 ``(B,)``.
 
     Raises:
         ParameterError: if ``features`` is empty, not 2-D arrays, or the feature counts differ.
@@ -145,6 +149,8 @@ def pad(features: Sequence[np.ndarray], *, time_last: bool = True) -> tuple[np.n
     )
     for b, seq in enumerate(arrays):
         batch[b, : seq.shape[0]] = seq
+        if hold_last:
+            batch[b, seq.shape[0] :] = seq[-1]
     if time_last:
         batch = np.ascontiguousarray(batch.transpose(0, 2, 1))
     return batch, lengths

@@ -197,3 +197,11 @@ def test_data_package_imports_only_allowed_libraries():
             else:
                 continue
             assert not {name.split(".")[0] for name in names} & forbidden, (source.name, names)
+
+
+def test_pad_hold_last_repeats_the_last_frame() -> None:
+    seqs = [np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[5.0, 6.0]])]
+    batch, lengths = pad(seqs, hold_last=True)
+    np.testing.assert_array_equal(lengths, [2, 1])
+    np.testing.assert_array_equal(batch[1], [[5.0, 5.0], [6.0, 6.0]])
+    np.testing.assert_array_equal(batch[0], [[1.0, 3.0], [2.0, 4.0]])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from lava.proc.io.sink import RingBuffer as Sink
 from lava.proc.io.source import RingBuffer as Source
 
 import lava_sd
@@ -26,7 +27,7 @@ def neuron_params(rng: np.random.Generator, n: int, backend: str) -> dict:
             dv=4096,
             w_fb=-rng.integers(2000, 8000, n),
             vth=0,
-            bias_mant=rng.integers(-500, 1500, n),
+            bias_mant=rng.integers(500, 3000, n),
         )
     return dict(
         du_in=rng.uniform(0.02, 0.2, n),
@@ -55,7 +56,16 @@ def test_fused_lprnn_equals_batchdense_sigmadelta_graph(
     spikes_in = (rng.random((batch, n_in, steps)) < 0.3).astype(np.int64)
     later = np.concatenate([np.zeros((batch, n_in, 1), np.int64), spikes_in[..., :-1]], -1)
 
-    fused = LpRNN(shape=(batch, n), weights=w, rec_weights=u, weight_exp=-1, **params)
+    own_steps = np.array([steps, steps // 2])  # sample 1 "ends" halfway: later spikes uncounted
+    fused = LpRNN(
+        shape=(batch, n),
+        weights=w,
+        rec_weights=u,
+        weight_exp=-1,
+        frame_steps=1,
+        n_frames=own_steps,
+        **params,
+    )
     src = Source(data=later)
     src.s_out.connect(fused.s_in)
     out_fused = lava_sd.run(
@@ -70,9 +80,15 @@ def test_fused_lprnn_equals_batchdense_sigmadelta_graph(
     syn_in.a_out.connect(neurons.a_in)
     syn_rec.a_out.connect(neurons.a_in)
     neurons.s_out.connect(syn_rec.s_in)
-    out_graph = lava_sd.run({k: getattr(neurons, k) for k in STATES}, steps, backend=backend)
+    sink = Sink(shape=(batch, n), buffer=steps)
+    neurons.s_out.connect(sink.a_in)
+    out_graph = lava_sd.run(
+        {"s": sink.data, **{k: getattr(neurons, k) for k in STATES}}, steps, backend=backend
+    )
 
     assert out_fused["s"].sum() > 20
+    for b, own in enumerate(own_steps):
+        np.testing.assert_array_equal(out_fused["s"][b], out_graph["s"][b, :, :own].sum(-1))
     for key in STATES:
         np.testing.assert_array_equal(out_fused[key], out_graph[key], err_msg=key)
 

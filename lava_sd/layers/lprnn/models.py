@@ -23,9 +23,10 @@ class _ReadoutMixin:
     """Frame-end sampling of the decoded value ``-i_fb`` and spike counting."""
 
     def _record(self, spikes: np.ndarray) -> None:
-        self.spike_count[:] += spikes.astype(np.int64)
-        k = int(self.frame_steps[0])
-        t = self.time_step - 1 - int(self.frame_offset[0])
+        k, offset = int(self.frame_steps[0]), int(self.frame_offset[0])
+        own = self.time_step - 1 < self.n_frames * k + offset  # not yet in the batch padding
+        self.spike_count[own] += spikes[own].astype(np.int64)
+        t = self.time_step - 1 - offset
         if t < 0 or (t + 1) % k:
             return
         valid = (t + 1) // k - 1 < self.n_frames

@@ -27,7 +27,8 @@ class _LpLayer(SigmaDeltaNeurons, AbstractProcess):
         neurons.step(a_in)  -> s_out             # SigmaDelta equations
         at frame ends (t - frame_offset = k * frame_steps - 1, frame k < n_frames[b]):
             d_sum += -i_fb                       # decoded value, summed for the readout
-        spike_count += s_out
+        spike_count += s_out                     # only during a sample's own n_frames * K
+                                                 # + frame_offset steps, not its padding
 
     Args:
         shape: ``(batch, n)``.
