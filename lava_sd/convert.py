@@ -117,6 +117,26 @@ class ConvertedNetwork:
         progress: bool = False,
     ) -> SNNOutput:
         """Evaluate a padded batch ``x`` (B, F, T) with ``lengths`` (B,) in one Lava run."""
+        procs, num_steps = self.graph(x, lengths, backend)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        outputs = {"d_sum": procs[-1].d_sum}
+        for i, proc in enumerate(procs):
+            outputs[f"spikes_{i}"] = proc.spike_count
+            outputs[f"overflow_{i}"] = proc.overflow
+        result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
+        unit = 1.0 if backend == "float" else self.layers[-1].unit
+        mean_d = result["d_sum"] / unit / lengths[:, None]
+        logits = mean_d @ self.readout_weight.T + self.readout_bias
+        return SNNOutput(
+            logits=logits,
+            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
+            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
+            run=result,
+        )
+
+    def graph(self, x: np.ndarray, lengths: np.ndarray, backend: str) -> tuple[list, int]:
+        """Check a padded batch and build its Lava graph: a ring-buffer source feeding the
+        connected layers. Returns ``(layer processes, number of SNN steps)``."""
         from lava.proc.io.source import RingBuffer as Source
 
         x = as_array("ConvertedNetwork.run", "x", x)
@@ -134,20 +154,7 @@ class ConvertedNetwork:
         procs = self.build(lengths, backend)
         source = Source(data=data)
         source.s_out.connect(procs[0].s_in)
-        outputs = {"d_sum": procs[-1].d_sum, "overflow_0": procs[0].overflow}
-        for i, proc in enumerate(procs):
-            outputs[f"spikes_{i}"] = proc.spike_count
-            outputs[f"overflow_{i}"] = proc.overflow
-        result = run(outputs, data.shape[-1], backend=backend, timeout=timeout, progress=progress)
-        unit = 1.0 if backend == "float" else self.layers[-1].unit
-        mean_d = result["d_sum"] / unit / lengths[:, None]
-        logits = mean_d @ self.readout_weight.T + self.readout_bias
-        return SNNOutput(
-            logits=logits,
-            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
-            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
-            run=result,
-        )
+        return procs, data.shape[-1]
 
     def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
         """Synaptic operations per sample: each spike times its fan-out in the network

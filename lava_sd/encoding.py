@@ -161,16 +161,9 @@ class SigmaDeltaConfig:
         ``None``, else the integer ``fixed_pt`` arithmetic rescaled to input units.
         """
         spikes = np.asarray(spikes)
-        out = np.zeros(spikes.shape, dtype=float)
         if input_scale is None:
-            du_fb, w_fb = 1 / self.tau_fb, self.w_fb
-            i_fb = np.zeros(spikes.shape[:-1])
-            s_prev = np.zeros(spikes.shape[:-1])
-            for t in range(spikes.shape[-1]):
-                i_fb = feedback_float(i_fb, s_prev, du_fb, w_fb)
-                out[..., t] = -i_fb
-                s_prev = spikes[..., t]
-            return out
+            return decode_spikes(spikes, 1 / self.tau_fb, self.w_fb)
+        out = np.zeros(spikes.shape, dtype=float)
         params = self.fixed_params(input_scale)
         i_fb = np.zeros(spikes.shape[:-1], dtype=np.int64)
         s_prev = np.zeros(spikes.shape[:-1], dtype=np.int64)
@@ -179,6 +172,26 @@ class SigmaDeltaConfig:
             out[..., t] = -i_fb / (input_scale * STATE_SCALE)
             s_prev = spikes[..., t].astype(np.int64)
         return out
+
+
+def decode_spikes(
+    spikes: np.ndarray, du_fb: float | np.ndarray, w_fb: float | np.ndarray
+) -> np.ndarray:
+    """Float decoded value ``-i_fb`` after every step of a ΣΔ population's spike raster.
+
+    Runs the neuron's own feedback filter ``i_fb <- i_fb (1 - du_fb) + w_fb s_prev``
+    (``dynamics.feedback_float``) over ``spikes`` with time as the last axis; equals the float
+    model's ``-i_fb`` trace exactly.
+    """
+    spikes = np.asarray(spikes)
+    out = np.zeros(spikes.shape, dtype=float)
+    i_fb = np.zeros(spikes.shape[:-1])
+    s_prev = np.zeros(spikes.shape[:-1])
+    for t in range(spikes.shape[-1]):
+        i_fb = feedback_float(i_fb, s_prev, du_fb, w_fb)
+        out[..., t] = -i_fb
+        s_prev = spikes[..., t]
+    return out
 
 
 @dataclass

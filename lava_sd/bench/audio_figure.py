@@ -8,10 +8,9 @@ from typing import Any
 import numpy as np
 import torch
 from lava.proc.io.sink import RingBuffer as Sink
-from lava.proc.io.source import RingBuffer as Source
 
 from lava_sd.convert import ConvertedNetwork
-from lava_sd.neurons.sigma_delta.dynamics import feedback_float
+from lava_sd.encoding import decode_spikes
 from lava_sd.run import run
 from lava_sd.torch.lprnn import LpRNNClassifier
 
@@ -19,24 +18,16 @@ from lava_sd.torch.lprnn import LpRNNClassifier
 def sample_traces(net: ConvertedNetwork, x: np.ndarray, length: int) -> dict[str, np.ndarray]:
     """One sample in Lava fixed point: every layer's spikes (n, steps) and the last layer's
     decoded value (n, steps), decoded from its spikes with its own feedback filter."""
-    data = net.input_data(x[None, :, :length], "fixed")
-    procs = net.build(np.array([length]), "fixed")
-    source = Source(data=data)
-    source.s_out.connect(procs[0].s_in)
+    procs, num_steps = net.graph(x[None, :, :length], np.array([length]), "fixed")
     sinks = []
     for proc in procs:
-        sink = Sink(shape=proc.s_out.shape, buffer=data.shape[-1])
+        sink = Sink(shape=proc.s_out.shape, buffer=num_steps)
         proc.s_out.connect(sink.a_in)
         sinks.append(sink)
-    out = run({f"s{i}": sink.data for i, sink in enumerate(sinks)}, data.shape[-1], backend="fixed")
+    out = run({f"s{i}": sink.data for i, sink in enumerate(sinks)}, num_steps, backend="fixed")
     spikes = [out[f"s{i}"][0] for i in range(len(sinks))]
     last = net.layers[-1].float_params
-    i_fb, s_prev, decoded = np.zeros(spikes[-1].shape[0]), 0.0, []
-    for t in range(spikes[-1].shape[1]):
-        i_fb = feedback_float(i_fb, s_prev, last["du_fb"], last["w_fb"])
-        decoded.append(-i_fb)
-        s_prev = spikes[-1][:, t]
-    return {"spikes": spikes, "decoded": np.stack(decoded, axis=-1)}
+    return {"spikes": spikes, "decoded": decode_spikes(spikes[-1], last["du_fb"], last["w_fb"])}
 
 
 def ann_trace(model: LpRNNClassifier, x: np.ndarray, length: int, k: int) -> np.ndarray:
