@@ -8,7 +8,9 @@ from lava_sd.checks import ParameterError
 from lava_sd.convert import ConvertedNetwork, convert
 from lava_sd.encoding import EncodeResult, SigmaDeltaConfig, encode
 from lava_sd.layers.lprnn.process import LpLinear, LpRNN
+from lava_sd.neurons.alif.process import ALIF
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
+from lava_sd.neurons.spiking_lstm.process import SpikingLSTM
 from lava_sd.run import (
     BackendUnavailable,
     RunResult,
@@ -21,6 +23,7 @@ from lava_sd.synapses.batch_dense.process import BatchDense
 __version__ = "0.1.0"
 
 __all__ = [
+    "ALIF",
     "BackendUnavailable",
     "BatchDense",
     "ConvertedNetwork",
@@ -33,6 +36,7 @@ __all__ = [
     "SigmaDeltaConfig",
     "SimulationError",
     "SimulationTimeout",
+    "SpikingLSTM",
     "convert",
     "encode",
     "run",

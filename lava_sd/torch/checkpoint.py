@@ -12,11 +12,34 @@ import torch
 
 from lava_sd.checks import ParameterError
 from lava_sd.torch.lprnn import LpRNNClassifier
+from lava_sd.torch.spiking_classifier import KINDS, SpikingClassifier
 
 FORMAT = "lava_sd-classifier-v1"
 
 
-def save_classifiers(path: Path, models: dict[str, LpRNNClassifier], meta: dict[str, Any]) -> None:
+def build_classifier(config: dict[str, Any]) -> torch.nn.Module:
+    """An untrained classifier from its ``config`` (``model.config`` of ``LpRNNClassifier`` or
+    ``SpikingClassifier``; configs without ``"kind"`` are lpRNN ones)."""
+    config = dict(config)
+    kind = config.pop("kind", "lprnn")
+    if kind == "lprnn":
+        return LpRNNClassifier(
+            config["n_in"],
+            tuple(config["hidden"]),
+            config["n_classes"],
+            a=config["a"],
+            frac_bits=config["frac_bits"],
+            w_max=config["w_max"],
+        )
+    if kind in KINDS:
+        return SpikingClassifier(
+            kind, config.pop("n_in"), tuple(config.pop("hidden")), config.pop("n_classes"),
+            **config,
+        )  # fmt: skip
+    raise ParameterError(f"unknown classifier kind {kind!r}.")
+
+
+def save_classifiers(path: Path, models: dict[str, torch.nn.Module], meta: dict[str, Any]) -> None:
     """Write ``models`` (name -> classifier) and JSON-able ``meta`` to ``path``."""
     arrays = {
         f"{name}/{key}": value.detach().cpu().numpy()
@@ -29,7 +52,7 @@ def save_classifiers(path: Path, models: dict[str, LpRNNClassifier], meta: dict[
     np.savez_compressed(path, **arrays)
 
 
-def load_classifiers(path: Path) -> tuple[dict[str, LpRNNClassifier], dict[str, Any]]:
+def load_classifiers(path: Path) -> tuple[dict[str, torch.nn.Module], dict[str, Any]]:
     """Read a file written by ``save_classifiers``: ``(models, meta)``.
 
     Raises:
@@ -54,14 +77,7 @@ def load_classifiers(path: Path) -> tuple[dict[str, LpRNNClassifier], dict[str, 
         raise ParameterError(f"{path}: unknown weight format {header.get('format')!r}.")
     models = {}
     for name, config in header["configs"].items():
-        model = LpRNNClassifier(
-            config["n_in"],
-            tuple(config["hidden"]),
-            config["n_classes"],
-            a=config["a"],
-            frac_bits=config["frac_bits"],
-            w_max=config["w_max"],
-        )
+        model = build_classifier(config)
         prefix = f"{name}/"
         state = {
             k[len(prefix) :]: torch.from_numpy(v) for k, v in arrays.items() if k.startswith(prefix)

@@ -10,6 +10,7 @@ from lava.proc.dense.process import Dense
 from lava.proc.io.sink import RingBuffer as Sink
 from lava.proc.io.source import RingBuffer as Source
 from lava.proc.lif.process import LIF
+from reference_int import ref_decay, ref_sat, ref_wrap
 
 import lava_sd
 from lava_sd import SigmaDelta
@@ -50,24 +51,6 @@ def test_torch_equals_lava_float(rng: np.random.Generator) -> None:
 # An independent integer reference, written from SPEC §1 and the fixed-point rules with plain
 # Python integers (no lava_sd code): decays round toward zero, currents wrap, i_ip and v
 # saturate at +-(2**23 - 1) and are rectified.
-def ref_decay(x: int, d_eff: int) -> int:
-    prod = x * (4096 - d_eff)
-    return -((-prod) >> 12) if prod < 0 else prod >> 12
-
-
-def ref_wrap(x: int) -> tuple[int, bool]:
-    if x > 2**23:
-        return x - 2**24, True
-    if x <= -(2**23):
-        return x + 2**24, True
-    return x, False
-
-
-def ref_sat(x: int) -> tuple[int, bool]:
-    limit = 2**23 - 1
-    return max(-limit, min(limit, x)), abs(x) > limit
-
-
 def reference_fixed(p: dict, inputs: np.ndarray) -> tuple[np.ndarray, dict, np.ndarray]:
     """Spikes (n, T), final states and overflow counts of n independent integer neurons."""
     n, steps = inputs.shape

@@ -1,0 +1,125 @@
+"""Process-model bases of the recurrent spiking layers: synapses, readout trace, spike counts.
+
+A concrete model adds the neuron Vars and ``neuron_step(a) -> spikes`` (which calls the
+model's ``dynamics.step_float`` or ``step_fixed``). The synapse arithmetic is
+``lava_sd.synapses.batch_dense.dynamics``. Absolute imports only: Lava's model discovery executes
+model files as top-level modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+from lava.magma.core.model.py.model import PyLoihiProcessModel
+from lava.magma.core.model.py.ports import PyInPort, PyOutPort
+from lava.magma.core.model.py.type import LavaPyType
+
+from lava_sd.fixed_point import decay
+from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
+
+
+def load_state(model: PyLoihiProcessModel, state_type: type[NamedTuple]) -> Any:
+    """The model's state Vars as ``state_type`` (a NamedTuple whose fields name the Vars)."""
+    return state_type(*(getattr(model, key) for key in state_type._fields))
+
+
+def store_state(model: PyLoihiProcessModel, state: NamedTuple) -> None:
+    """Write every field of ``state`` into the model Var of the same name."""
+    for key, value in zip(state._fields, state, strict=True):
+        getattr(model, key)[:] = value
+
+
+class AbstractSpikingLayerFloat(PyLoihiProcessModel):
+    """float64 synapses and readout of a ``SpikingLayer``; subclasses add ``neuron_step``."""
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, float)
+    weights: np.ndarray = LavaPyType(np.ndarray, float)
+    rec_weights: np.ndarray = LavaPyType(np.ndarray, float)
+    use_weights: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    use_rec: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    weight_exp: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    rec_weight_exp: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    num_message_bits: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    n_steps: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    readout_decay: np.ndarray = LavaPyType(np.ndarray, float)
+    trace: np.ndarray = LavaPyType(np.ndarray, float)
+    trace_sum: np.ndarray = LavaPyType(np.ndarray, float)
+    spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        """Advance the neurons by one step with synaptic input ``a``; returns the spikes."""
+        raise NotImplementedError
+
+    def run_spk(self) -> None:
+        x = self.a_in.recv()
+        a = (
+            dense_float(x, self.weights, int(self.num_message_bits[0]))
+            if self.use_weights[0]
+            else x
+        )
+        if self.use_rec[0]:
+            a = a + dense_float(self.s, self.rec_weights, 0)
+        spikes = self.neuron_step(a)
+        k = self.readout_decay[0]
+        self.trace[:] = self.trace * (1 - k) + k * spikes
+        _accumulate(self, spikes)
+        self.s_out.send(spikes)
+
+
+class AbstractSpikingLayerFixed(PyLoihiProcessModel):
+    """Integer synapses (bit-exact with Lava's ``Dense``) and readout of a ``SpikingLayer``.
+
+    The readout trace is ``decay(trace, k) + k s`` with ``k`` a voltage-style decay (D = k), so
+    one spike adds 4096 * k / 4096 = k; it is at most 4096 and never overflows.
+    """
+
+    a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
+    s_out: PyOutPort = LavaPyType(PyOutPort.VEC_DENSE, np.int32, precision=1)
+    weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+    rec_weights: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
+    use_weights: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    use_rec: np.ndarray = LavaPyType(np.ndarray, np.int32)
+    weight_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=5)
+    rec_weight_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=5)
+    num_message_bits: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=5)
+    n_steps: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    readout_decay: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    trace: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    trace_sum: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
+
+    def __init__(self, proc_params: dict) -> None:
+        super().__init__(proc_params)
+        self._w: np.ndarray | None = None
+        self._u: np.ndarray | None = None
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        """Advance the neurons by one step with integer input ``a``; returns the spikes."""
+        raise NotImplementedError
+
+    def run_spk(self) -> None:
+        if self._w is None:
+            self._w, self._u = fixed_weights(self.weights), fixed_weights(self.rec_weights)
+        x = self.a_in.recv()
+        if self.use_weights[0]:
+            a = dense_fixed(x, self._w, int(self.weight_exp[0]), int(self.num_message_bits[0]))
+        else:
+            a = np.asarray(x, dtype=np.int64)
+        if self.use_rec[0]:
+            a = a + dense_fixed(self.s, self._u, int(self.rec_weight_exp[0]), 0)
+        spikes = self.neuron_step(a)
+        k = self.readout_decay[0]
+        self.trace[:] = decay(self.trace, k) + k * spikes
+        _accumulate(self, spikes)
+        self.s_out.send(spikes)
+
+
+def _accumulate(model: PyLoihiProcessModel, spikes: np.ndarray) -> None:
+    """Add this step's spikes and trace to the sums of samples still within ``n_steps``."""
+    own = (model.time_step - 1 < model.n_steps).reshape(spikes.shape[:-1] + (1,))
+    model.spike_count[:] += np.where(own, spikes, 0).astype(np.int64)
+    model.trace_sum[:] += np.where(own, model.trace, 0)
