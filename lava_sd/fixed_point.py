@@ -47,34 +47,49 @@ def decay(x: np.ndarray, d_eff: np.ndarray | int) -> np.ndarray:
         d_eff: effective decay ``D`` in [0, 4096] (``du + 1`` for currents, ``dv`` for voltages).
 
     Returns:
-        The decayed state as int64.
+        The decayed state as int64 (zeros without arithmetic when ``D = 4096`` everywhere).
     """
-    prod = np.asarray(x, dtype=np.int64) * (DECAY_UNITY - np.asarray(d_eff, dtype=np.int64))
+    x = np.asarray(x, dtype=np.int64)
+    kept = DECAY_UNITY - np.asarray(d_eff, dtype=np.int64)  # 4096 * the retained fraction
+    if not kept.any():
+        return np.zeros(np.broadcast_shapes(x.shape, kept.shape), dtype=np.int64)
+    prod = x * kept
     return np.sign(prod) * (np.abs(prod) >> DECAY_SHIFT)
 
 
 def wrap24(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Wrap a 24-bit current like Lava's LIF ``u``.
 
-    ``x > 2**23 -> x - 2**24`` and ``x <= -2**23 -> x + 2**24``.
+    ``x > 2**23 -> x - 2**24`` and ``x <= -2**23 -> x + 2**24``, for ``|x| < 2**62``.
 
     Returns:
-        ``(wrapped, overflowed)``: the wrapped int64 values and a boolean mask of wrapped entries.
+        ``(wrapped, overflowed)``: the wrapped int64 values (``x`` itself when nothing wrapped)
+        and a boolean mask of wrapped entries.
     """
     x = np.asarray(x, dtype=np.int64)
-    high = x > WRAP_LIMIT
-    low = x <= -WRAP_LIMIT
-    return np.where(high, x - 2 * WRAP_LIMIT, np.where(low, x + 2 * WRAP_LIMIT, x)), high | low
+    # -2**23 < x <= 2**23 exactly when x + 2**23 - 1 lies in [0, 2**24 - 1]: one unsigned compare.
+    overflowed = (x + (WRAP_LIMIT - 1)).view(np.uint64) > 2 * WRAP_LIMIT - 1
+    if not overflowed.any():
+        return x, overflowed
+    wrapped = np.where(
+        x > WRAP_LIMIT, x - 2 * WRAP_LIMIT, np.where(overflowed, x + 2 * WRAP_LIMIT, x)
+    )
+    return wrapped, overflowed
 
 
 def saturate24(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Saturate a 24-bit voltage like Lava's LIF ``v`` to ``+-(2**23 - 1)``.
+    """Saturate a 24-bit voltage like Lava's LIF ``v`` to ``+-(2**23 - 1)``, for ``|x| < 2**62``.
 
     Returns:
-        ``(saturated, overflowed)``: the clipped int64 values and a boolean mask of clipped entries.
+        ``(saturated, overflowed)``: the clipped int64 values (``x`` itself when nothing was
+        clipped) and a boolean mask of clipped entries.
     """
     x = np.asarray(x, dtype=np.int64)
-    return np.clip(x, -STATE_MAX, STATE_MAX), np.abs(x) > STATE_MAX
+    # |x| <= 2**23 - 1 exactly when x + 2**23 - 1 lies in [0, 2**24 - 2]: one unsigned compare.
+    overflowed = (x + STATE_MAX).view(np.uint64) > 2 * STATE_MAX
+    if not overflowed.any():
+        return x, overflowed
+    return np.clip(x, -STATE_MAX, STATE_MAX), overflowed
 
 
 def scaled_bias(bias_mant: np.ndarray, bias_exp: np.ndarray) -> np.ndarray:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lava_sd.fixed_point import ACT_SHIFT, VTH_SHIFT, decay, saturate24, wrap24
+from lava_sd.fixed_point import ACT_SHIFT, VTH_SHIFT, decay, saturate24, scaled_bias, wrap24
 
 STATE_NAMES = ("i_in", "i_ip", "i_fb", "v", "s")
 
@@ -62,6 +62,35 @@ class FixedParams(NamedTuple):
     w_fb: np.ndarray
     vth: np.ndarray
     bias: np.ndarray
+
+
+def fixed_params(
+    du_in: Any,
+    du_ip: Any,
+    du_fb: Any,
+    dv: Any,
+    w_fb: Any,
+    vth: Any,
+    bias_mant: Any,
+    bias_exp: Any,
+) -> FixedParams:
+    """``FixedParams`` (int64, ``bias = bias_mant << bias_exp``) from Lava's integer storage.
+
+    Each array is reduced to a single entry along every axis on which it is constant: it
+    broadcasts to the same values, and a uniform parameter then costs a scalar operation per
+    step instead of one over the whole population.
+    """
+    values = (du_in, du_ip, du_fb, dv, w_fb, vth, scaled_bias(bias_mant, bias_exp))
+    return FixedParams(*(_squeeze_constant(np.asarray(v, dtype=np.int64)) for v in values))
+
+
+def _squeeze_constant(x: np.ndarray) -> np.ndarray:
+    """``x`` with every axis along which it is constant reduced to length 1."""
+    for axis in range(x.ndim):
+        first = x.take([0], axis=axis)
+        if x.shape[axis] > 1 and np.array_equal(x, np.broadcast_to(first, x.shape)):
+            x = first
+    return x
 
 
 def heaviside(x: np.ndarray) -> np.ndarray:
@@ -132,6 +161,6 @@ def step_fixed(
     i_fb, of_fb = feedback_fixed(state.i_fb, state.s, p.du_fb, p.w_fb)
     v, of_v = saturate24(decay(state.v, p.dv) + i_ip + i_fb)
     v = np.maximum(v, 0)
-    s = (v > (p.vth << VTH_SHIFT)).astype(np.int64)
-    new = SigmaDeltaState(i_in, i_ip, i_fb, np.where(s > 0, 0, v), s)
+    spiking = v > (p.vth << VTH_SHIFT)
+    new = SigmaDeltaState(i_in, i_ip, i_fb, np.where(spiking, 0, v), spiking.astype(np.int64))
     return new, of_in | of_ip | of_fb | of_v

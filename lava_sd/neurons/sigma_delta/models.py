@@ -13,11 +13,11 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
-from lava_sd.fixed_point import scaled_bias
 from lava_sd.neurons.sigma_delta.dynamics import (
     FixedParams,
     FloatParams,
     SigmaDeltaState,
+    fixed_params,
     step_fixed,
     step_float,
 )
@@ -76,14 +76,16 @@ class AbstractSigmaDeltaFixed(PyLoihiProcessModel):
 
     Bit widths (see ``docs/fixed_point.md``): i_in and i_fb 24-bit wrapping, i_ip and v 24-bit
     saturating, du_* 12-bit (D = du + 1), dv 13-bit (D = dv, up to 4096), w_fb 24-bit,
-    vth 17-bit, bias 13-bit mantissa + 3-bit exponent.
+    vth 17-bit, bias 13-bit mantissa + 3-bit exponent. The states are held as int64, the type
+    ``step_fixed`` computes in, so a step converts nothing; the parameters are converted once
+    (``dynamics.fixed_params``) and again only after a ``set()``.
     """
 
-    i_in: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    i_ip: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    i_fb: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    v: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=24)
-    s: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=1)
+    i_in: np.ndarray = LavaPyType(np.ndarray, np.int64, precision=24)
+    i_ip: np.ndarray = LavaPyType(np.ndarray, np.int64, precision=24)
+    i_fb: np.ndarray = LavaPyType(np.ndarray, np.int64, precision=24)
+    v: np.ndarray = LavaPyType(np.ndarray, np.int64, precision=24)
+    s: np.ndarray = LavaPyType(np.ndarray, np.int64, precision=1)
     overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
     du_in: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=12)
     du_ip: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=12)
@@ -94,19 +96,27 @@ class AbstractSigmaDeltaFixed(PyLoihiProcessModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=13)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
 
+    def __init__(self, proc_params: dict) -> None:
+        super().__init__(proc_params)
+        self._params: FixedParams | None = None
+
     def neuron_step(self, a_in: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with integer input ``a_in``; returns the spikes."""
-        params = FixedParams(
-            *(
-                getattr(self, key).astype(np.int64)
-                for key in ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth")
-            ),
-            scaled_bias(self.bias_mant, self.bias_exp),
-        )
-        state, overflowed = step_fixed(_state(self), a_in, params)
+        if self._params is None:
+            self._params = fixed_params(
+                *(getattr(self, key) for key in ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth")),
+                self.bias_mant,
+                self.bias_exp,
+            )
+        state, overflowed = step_fixed(_state(self), a_in, self._params)
         _store(self, state)
-        self.overflow[:] += overflowed
+        self.overflow += overflowed
         return state.s
+
+    def _set_var(self) -> None:
+        """Lava's ``set()`` handler; a set Var may be a parameter, so convert them again."""
+        super()._set_var()
+        self._params = None
 
 
 @implements(proc=SigmaDelta, protocol=LoihiProtocol)
@@ -127,5 +137,6 @@ def _state(model: PyLoihiProcessModel) -> SigmaDeltaState:
 
 
 def _store(model: PyLoihiProcessModel, state: SigmaDeltaState) -> None:
+    """Bind the new state arrays (each step's own, of the Vars' types) to the model's Vars."""
     for key, value in zip(SigmaDeltaState._fields, state, strict=True):
-        getattr(model, key)[:] = value
+        setattr(model, key, value)
