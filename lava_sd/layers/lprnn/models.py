@@ -19,21 +19,66 @@ from lava_sd.neurons.sigma_delta.models import AbstractSigmaDeltaFixed, Abstract
 from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
 
 
-class _ReadoutMixin:
-    """Frame-end sampling of the decoded value ``-i_fb`` and spike counting."""
+def record_readout(
+    time_step: int,
+    spikes: np.ndarray,
+    i_fb: np.ndarray,
+    n_frames: np.ndarray,
+    frame_steps: int,
+    frame_offset: int,
+    spike_count: np.ndarray,
+    d_sum: np.ndarray,
+) -> None:
+    """Accumulate one step (``time_step`` from 1) of a layer's readout, in place.
+
+    ``spike_count += spikes`` for the samples still within their own ``n_frames * K + offset``
+    steps (not in the batch padding), and ``d_sum -= i_fb`` (the decoded value) at each frame
+    end ``t - offset = k K - 1`` of a frame ``k < n_frames``. Arrays are ``(batch, n)``,
+    ``n_frames`` is ``(batch,)``.
+    """
+    own = time_step - 1 < n_frames * frame_steps + frame_offset
+    np.add(spike_count, spikes, out=spike_count, where=own[:, None], casting="unsafe")
+    t = time_step - 1 - frame_offset
+    if t < 0 or (t + 1) % frame_steps:
+        return
+    valid = (t + 1) // frame_steps - 1 < n_frames
+    d_sum[valid] -= i_fb[valid]
+
+
+def single_blas_thread() -> None:
+    """Limit BLAS to one thread in this process: a Lava actor, in which the model is built.
+
+    Lava already runs each process in its own OS process, and a layer's products are small
+    (batch x n_in x n); with threads, a product waits whenever one of them is descheduled, which
+    on 2 shared cores made the recurrent product up to 10x slower.
+    """
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
+
+
+class _LayerModel:
+    """Shared by the layer models: one BLAS thread per process, and the readout."""
+
+    def __init__(self, proc_params: dict) -> None:
+        super().__init__(proc_params)
+        single_blas_thread()
 
     def _record(self, spikes: np.ndarray) -> None:
-        k, offset = int(self.frame_steps[0]), int(self.frame_offset[0])
-        own = self.time_step - 1 < self.n_frames * k + offset  # not yet in the batch padding
-        self.spike_count[own] += spikes[own].astype(np.int64)
-        t = self.time_step - 1 - offset
-        if t < 0 or (t + 1) % k:
-            return
-        valid = (t + 1) // k - 1 < self.n_frames
-        self.d_sum[valid] -= self.i_fb[valid]
+        """Count the spikes and sample the decoded value (``record_readout``)."""
+        record_readout(
+            self.time_step,
+            spikes,
+            self.i_fb,
+            self.n_frames,
+            int(self.frame_steps[0]),
+            int(self.frame_offset[0]),
+            self.spike_count,
+            self.d_sum,
+        )
 
 
-class AbstractLpLayerFloat(_ReadoutMixin, AbstractSigmaDeltaFloat):
+class AbstractLpLayerFloat(_LayerModel, AbstractSigmaDeltaFloat):
     """float64 layer: ``a_in = W s_in (+ U s_prev)``, then the ΣΔ float step."""
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
@@ -56,7 +101,7 @@ class AbstractLpLayerFloat(_ReadoutMixin, AbstractSigmaDeltaFloat):
         self.s_out.send(spikes)
 
 
-class AbstractLpLayerFixed(_ReadoutMixin, AbstractSigmaDeltaFixed):
+class AbstractLpLayerFixed(_LayerModel, AbstractSigmaDeltaFixed):
     """Integer layer: each synapse bit-exact with Lava's ``Dense``, then the ΣΔ integer step."""
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
@@ -87,6 +132,11 @@ class AbstractLpLayerFixed(_ReadoutMixin, AbstractSigmaDeltaFixed):
         spikes = self.neuron_step(a_in)
         self._record(spikes)
         self.s_out.send(spikes)
+
+    def _set_var(self) -> None:
+        """Lava's ``set()`` handler; a set Var may be a weight matrix, so prepare them again."""
+        super()._set_var()
+        self._w = self._u = None
 
 
 @implements(proc=LpLinear, protocol=LoihiProtocol)
