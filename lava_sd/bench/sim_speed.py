@@ -1,0 +1,391 @@
+"""Simulation speed of the spoken-digits ΣΔ-lpRNN: batched Lava, the numpy floor, Lava built-ins.
+
+One run measures the cost per sample per step (µs) of the shipped network (13 -> LpLinear 64 ->
+LpRNN 64, ``lava_sd/weights/lprnn_fsdd.npz``) on the first test recordings, ``--frames`` MFCC
+frames each (8 SNN steps per frame, plus the 4-step readout offset):
+
+(a) ``lava_sd`` in Lava ``fixed_pt`` at each ``--batches`` size: a ring-buffer source and one
+    process per layer; ``seconds_run`` (Lava's ``run()`` only) / steps / batch;
+(b) the numpy floor: the same integer network as a plain numpy loop, batched, calling the same
+    functions as the Lava models (``dense_fixed``, ``step_fixed``, ``record_readout``); at every
+    batch size it must give the same spike counts and readout sums as (a), or the run fails;
+(c) the closest network of Lava's built-in processes, one sample at a time (Lava's ``Dense``
+    and ``LIF`` take no batch axis): source -> Dense -> LIF -> Dense -> LIF with a recurrent
+    Dense, the same sizes, converted integer weights and steps (``BUILTIN_NOTE``).
+
+Each timing is the best of ``--repeats`` runs (the machine may be shared; every raw value is in
+the JSON). Writes ``benchmarks/results/sim_speed.json`` with ``ratio_vs_numpy_floor_b256``
+(a at the largest batch / b at that batch) and ``speedup_vs_builtin_b1`` (c / a at the largest
+batch, per sample), and a plot of the cost per sample-step against the batch size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lava_sd.convert import ConvertedNetwork, LayerMapping, SNNOutput
+from lava_sd.layers.lprnn.models import record_readout
+from lava_sd.neurons.sigma_delta.dynamics import SigmaDeltaState, fixed_params, step_fixed
+from lava_sd.run import run
+from lava_sd.synapses.batch_dense.dynamics import dense_fixed, fixed_weights
+
+RESULTS = Path("benchmarks/results")
+TARGETS = {"ratio_vs_numpy_floor_b256": ("<=", 3.0), "speedup_vs_builtin_b1": (">=", 50.0)}
+FLOOR_REPEATS_MIN = 3  # the floor is cheap: always take the best of at least 3 runs
+NEURON_PARAMS = ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth", "bias_mant", "bias_exp")
+BUILTIN_NOTE = (
+    "RingBuffer -> Dense(W0, graded) -> LIF -> Dense(W1) -> LIF, plus a recurrent Dense(U) from "
+    "the second LIF to itself: 6 Lava processes for 2 layers (lava_sd: 3), the same sizes, "
+    "converted integer weights and steps. LIF(du = du_in, dv = D of du_ip, the same bias, vth = "
+    "one ΣΔ quantum |w_fb| >> 6) keeps the lpRNN's two low-pass stages but not the rest: it "
+    "resets instead of the ΣΔ negative feedback (its spikes do not encode the value), is not "
+    "rectified, receives int16 input (wraps), each Dense adds a one-step delay, and there is no "
+    "frame readout; it is comparable in cost (processes, sizes, steps, activity), not accuracy."
+)
+
+
+@dataclass
+class FloorRun:
+    """The numpy floor's spike counts and decoded sums per layer, and its wall time."""
+
+    spikes: list[np.ndarray]
+    d_sums: list[np.ndarray]
+    seconds: float
+
+
+class _FloorLayer:
+    """One layer of the numpy floor: the arithmetic of ``AbstractLpLayerFixed.run_spk``."""
+
+    def __init__(self, layer: LayerMapping, n_frames: np.ndarray, frame_steps: int, offset: int):
+        p = layer.fixed_params
+        batch, n = len(n_frames), layer.n
+        self.weights = fixed_weights(p["weights"])
+        self.rec_weights = fixed_weights(p["rec_weights"]) if "rec_weights" in p else None
+        self.weight_exp = int(p["weight_exp"])
+        self.num_message_bits = int(p.get("num_message_bits", 0))
+        self.params = fixed_params(*(p[key] for key in NEURON_PARAMS))
+        self.state = SigmaDeltaState(*(np.zeros((batch, n), np.int64) for _ in range(5)))
+        self.overflow = np.zeros((batch, n), np.int64)
+        self.spike_count = np.zeros((batch, n), np.int64)
+        self.d_sum = np.zeros((batch, n))
+        self.readout = (n_frames, frame_steps, offset)
+
+    def step(self, time_step: int, s_in: np.ndarray) -> np.ndarray:
+        a_in = dense_fixed(s_in, self.weights, self.weight_exp, self.num_message_bits)
+        if self.rec_weights is not None:
+            a_in = a_in + dense_fixed(self.state.s, self.rec_weights, self.weight_exp, 0)
+        self.state, overflowed = step_fixed(self.state, a_in, self.params)
+        self.overflow += overflowed
+        s = self.state.s
+        record_readout(time_step, s, self.state.i_fb, *self.readout, self.spike_count, self.d_sum)
+        return s
+
+
+def numpy_floor(net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray) -> FloorRun:
+    """Run the converted network's integer dynamics on a padded batch in plain numpy.
+
+    The same input (``net.input_data``), step order and functions as the Lava ``fixed_pt``
+    layers; within a step each layer sees the previous layer's spikes of that step, as in Lava.
+    """
+    data = net.input_data(np.asarray(x), "fixed")
+    n_frames = np.asarray(lengths, dtype=np.int64)
+    layers = [_FloorLayer(lay, n_frames, net.frame_steps, net.frame_offset) for lay in net.layers]
+    started = time.perf_counter()
+    for t in range(data.shape[-1]):
+        s = data[..., t]
+        for layer in layers:
+            s = layer.step(t + 1, s)
+    seconds = time.perf_counter() - started
+    return FloorRun([la.spike_count for la in layers], [la.d_sum for la in layers], seconds)
+
+
+def builtin_graph(net: ConvertedNetwork, sample: np.ndarray) -> tuple[Any, list[Any]]:
+    """Lava built-in network for one sample's SNN input ``(13, T)`` (``BUILTIN_NOTE``).
+
+    Returns ``(a process of the graph, the LIF populations)``.
+    """
+    from lava.proc.dense.process import Dense
+    from lava.proc.io.source import RingBuffer as Source
+    from lava.proc.lif.process import LIF
+
+    source = Source(data=sample)
+    sender, lifs = source.s_out, []
+    for layer in net.layers:
+        p = layer.fixed_params
+        dense = Dense(
+            weights=p["weights"],
+            weight_exp=int(p["weight_exp"]),
+            num_message_bits=int(p.get("num_message_bits", 0)),
+        )
+        lif = LIF(
+            shape=(layer.n,),
+            du=int(np.max(p["du_in"])),
+            dv=int(np.max(p["du_ip"])) + 1,
+            vth=int(np.max(np.abs(p["w_fb"]))) >> 6,
+            bias_mant=p["bias_mant"],
+            bias_exp=p["bias_exp"],
+        )
+        sender.connect(dense.s_in)
+        dense.a_out.connect(lif.a_in)
+        if "rec_weights" in p:
+            rec = Dense(weights=p["rec_weights"], weight_exp=int(p["weight_exp"]))
+            lif.s_out.connect(rec.s_in)
+            rec.a_out.connect(lif.a_in)
+        sender = lif.s_out
+        lifs.append(lif)
+    return source, lifs
+
+
+def builtin_spike_rate(net: ConvertedNetwork, sample: np.ndarray) -> float:
+    """Spikes per neuron per step of the built-in network (an untimed run with sinks)."""
+    from lava.proc.io.sink import RingBuffer as Sink
+
+    _, lifs = builtin_graph(net, sample)
+    steps = sample.shape[-1]
+    sinks = [Sink(shape=lif.s_out.shape, buffer=steps) for lif in lifs]
+    for lif, sink in zip(lifs, sinks, strict=True):
+        lif.s_out.connect(sink.a_in)
+    result = run({f"s{i}": sink.data for i, sink in enumerate(sinks)}, steps, backend="fixed")
+    total = sum(float(result[f"s{i}"].sum()) for i in range(len(sinks)))
+    return total / (steps * sum(lif.s_out.shape[0] for lif in lifs))
+
+
+def load_network() -> tuple[ConvertedNetwork, np.ndarray, np.ndarray]:
+    """The shipped quantized network, converted, and the padded test set ``(x, lengths)``."""
+    from lava_sd.bench.audio_digits import FRAME_OFFSET, FRAME_STEPS, SEED, WEIGHTS, tensors
+    from lava_sd.convert import convert
+    from lava_sd.data import load_spoken_digits
+    from lava_sd.torch.checkpoint import load_classifiers
+
+    models, _ = load_classifiers(WEIGHTS)
+    net = convert(models["quant"], frame_steps=FRAME_STEPS, frame_offset=FRAME_OFFSET)
+    x, lengths, _ = (t.numpy() for t in tensors(load_spoken_digits(seed=SEED).test))
+    return net, x, lengths
+
+
+def recordings(
+    x: np.ndarray, lengths: np.ndarray, batch: int, frames: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The first ``batch`` recordings cut to their first ``frames`` frames."""
+    if not 1 <= batch <= len(lengths):
+        raise ValueError(f"batch must be in 1..{len(lengths)} (test recordings), got {batch}.")
+    return x[:batch, :, :frames], np.minimum(lengths[:batch], frames)
+
+
+def measure_lava(
+    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, repeats: int
+) -> tuple[dict[str, Any], SNNOutput]:
+    """(a): ``repeats`` Lava fixed_pt runs of one batch; returns timings and the last output."""
+    outputs = [net.run(x, lengths, backend="fixed") for _ in range(repeats)]
+    seconds = [out.run.seconds_run for out in outputs]
+    return _timing(seconds, outputs[-1].run.num_steps, len(lengths)), outputs[-1]
+
+
+def measure_floor(
+    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, repeats: int
+) -> tuple[dict[str, Any], FloorRun]:
+    """(b): ``repeats`` numpy floor runs of one batch with BLAS at its default thread count and
+    as many at one thread (as in the Lava layers); the best of all is the floor."""
+    from threadpoolctl import threadpool_limits
+
+    default = [numpy_floor(net, x, lengths) for _ in range(repeats)]
+    with threadpool_limits(limits=1, user_api="blas"):
+        single = [numpy_floor(net, x, lengths) for _ in range(repeats)]
+    steps = x.shape[-1] * net.frame_steps + net.frame_offset
+    timing = _timing([r.seconds for r in default + single], steps, len(lengths))
+    timing.update(
+        seconds_blas_default_threads=[r.seconds for r in default],
+        seconds_blas_one_thread=[r.seconds for r in single],
+    )
+    return timing, single[-1]
+
+
+def measure_builtin(
+    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, samples: int
+) -> dict[str, Any]:
+    """(c): one Lava run of the built-in network per sample; best per sample-step cost."""
+    data = net.input_data(np.asarray(x[:samples]), "fixed")
+    seconds = []
+    for sample in data:
+        root, _ = builtin_graph(net, sample)
+        seconds.append(run({"v": root.data}, sample.shape[-1], backend="fixed").seconds_run)
+    timing = _timing(seconds, data.shape[-1], 1)
+    timing.update(
+        samples=len(data),
+        processes=count_processes(root),
+        spikes_per_neuron_step=builtin_spike_rate(net, data[0]),
+        description=BUILTIN_NOTE,
+    )
+    return timing
+
+
+def count_processes(process: Any) -> int:
+    """Number of Lava processes in the graph connected to ``process``."""
+    from lava.magma.compiler.compiler_graphs import find_processes
+
+    return len(find_processes(process))
+
+
+def _timing(seconds: list[float], steps: int, batch: int) -> dict[str, Any]:
+    per_sample_step = [1e6 * s / steps / batch for s in seconds]
+    return {
+        "batch": batch,
+        "steps": steps,
+        "seconds": seconds,
+        "us_per_sample_step": min(per_sample_step),
+        "us_per_sample_step_median": float(np.median(per_sample_step)),
+        "ms_per_step": 1e3 * min(seconds) / steps,
+    }
+
+
+def check_same_network(lava: SNNOutput, floor: FloorRun, batch: int) -> None:
+    """Raise unless the numpy floor and Lava counted the same spikes in every layer and decoded
+    the same readout sums: then they ran the same network."""
+    pairs = [
+        (f"layer {i} spike counts", a, b)
+        for i, (a, b) in enumerate(zip(lava.spikes, floor.spikes, strict=True))
+    ]
+    pairs.append(("readout sums", lava.run["d_sum"], floor.d_sums[-1]))
+    for what, a, b in pairs:
+        if not np.array_equal(np.asarray(a), b):
+            raise AssertionError(
+                f"numpy floor and Lava fixed_pt differ in their {what} at batch {batch}; they "
+                "must compute the same network."
+            )
+
+
+def run_benchmark(
+    batches: list[int], frames: int, repeats: int, builtin_samples: int
+) -> dict[str, Any]:
+    """Measure (a), (b) and (c) and derive the two ratios; returns the report dict."""
+    net, x_all, lengths_all = load_network()
+    lava_rows, floor_rows, activity = [], [], 0.0
+    for batch in batches:
+        x, lengths = recordings(x_all, lengths_all, batch, frames)
+        lava, lava_out = measure_lava(net, x, lengths, repeats)
+        floor, floor_run = measure_floor(net, x, lengths, max(repeats, FLOOR_REPEATS_MIN))
+        check_same_network(lava_out, floor_run, batch)
+        own_steps = float((lengths * net.frame_steps + net.frame_offset).sum())
+        spikes = sum(float(s.sum()) for s in floor_run.spikes)
+        activity = spikes / (own_steps * sum(layer.n for layer in net.layers))
+        lava_rows.append(lava)
+        floor_rows.append(floor)
+        print(
+            f"batch {batch:4d}: lava_sd fixed {lava['us_per_sample_step']:9.2f} µs/sample-step, "
+            f"numpy floor {floor['us_per_sample_step']:8.2f}",
+            flush=True,
+        )
+    x, lengths = recordings(x_all, lengths_all, builtin_samples, frames)
+    builtin = measure_builtin(net, x, lengths, builtin_samples)
+    print(f"built-in Dense+LIF, batch 1: {builtin['us_per_sample_step']:.2f} µs/sample-step")
+    big, big_floor = lava_rows[-1], floor_rows[-1]
+    ratios = {
+        "ratio_vs_numpy_floor_b256": big["us_per_sample_step"] / big_floor["us_per_sample_step"],
+        "speedup_vs_builtin_b1": builtin["us_per_sample_step"] / big["us_per_sample_step"],
+    }
+    met = {
+        key: (value <= TARGETS[key][1] if TARGETS[key][0] == "<=" else value >= TARGETS[key][1])
+        for key, value in ratios.items()
+    }
+    return {
+        "benchmark": "sim_speed",
+        "network": "spoken-digits ΣΔ-lpRNN (shipped weights), fixed_pt: "
+        + " -> ".join([str(net.layers[0].n_in)] + [f"{la.kind} {la.n}" for la in net.layers]),
+        "frames": frames,
+        "steps": big["steps"],
+        "largest_batch": batches[-1],
+        "timing": "best of the runs in 'seconds' (Lava: seconds_run, inside run() only)",
+        "lava_sd_processes": count_processes(net.graph(x, lengths, "fixed")[0][0]),
+        "lava_sd_fixed": lava_rows,
+        "numpy_floor": floor_rows,
+        "numpy_floor_equals_lava_spike_counts": True,
+        "lava_sd_spikes_per_neuron_step": activity,
+        "builtin_b1": builtin,
+        **ratios,
+        "targets": {key: f"{op} {value:g}" for key, (op, value) in TARGETS.items()},
+        "targets_met": met,
+    }
+
+
+def plot(report: dict[str, Any], path: Path) -> None:
+    """Log-log cost per sample-step against batch size, with the floor and built-in lines."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    lava = report["lava_sd_fixed"]
+    batches = [r["batch"] for r in lava]
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.plot(batches, [r["us_per_sample_step"] for r in lava], "o-", label="lava_sd, Lava fixed_pt")
+    ax.plot(
+        batches,
+        [r["us_per_sample_step"] for r in report["numpy_floor"]],
+        ":",
+        color="gray",
+        label="numpy floor at each batch",
+    )
+    floor = report["numpy_floor"][-1]["us_per_sample_step"]
+    builtin = report["builtin_b1"]["us_per_sample_step"]
+    ax.axhline(floor, color="tab:green", ls="--", label=f"numpy floor, batch {batches[-1]}")
+    ax.axhline(builtin, color="tab:red", ls="--", label="Lava Dense+LIF, batch 1")
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel("batch size (recordings per Lava run)")
+    ax.set_ylabel("µs per sample per step")
+    ax.set_title(
+        f"ΣΔ-lpRNN, {report['steps']} steps. Batch {batches[-1]}: "
+        f"{report['ratio_vs_numpy_floor_b256']:.1f}x the numpy floor,\n"
+        f"{report['speedup_vs_builtin_b1']:.0f}x faster per sample than Lava built-ins at batch 1",
+        fontsize=10,
+    )
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench speed [--batches ...] [--frames N] [--repeats N] [--quick] [--out P]``."""
+    parser = argparse.ArgumentParser(prog="lava-sd bench speed")
+    parser.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
+    parser.add_argument("--frames", type=int, default=25, help="MFCC frames per recording")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per timing (best is kept)")
+    parser.add_argument("--builtin-samples", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smoke run: tiny batches and steps")
+    parser.add_argument("--out", type=Path, default=RESULTS / "sim_speed.json")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.batches, args.frames, args.repeats, args.builtin_samples = [1, 4], 3, 1, 1
+    load_before = os.getloadavg()
+    report = run_benchmark(sorted(args.batches), args.frames, args.repeats, args.builtin_samples)
+    report["command"] = "lava-sd bench speed " + " ".join(argv or [])
+    report["machine"] = {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "load_average_1min_before_after": [load_before[0], os.getloadavg()[0]],
+    }
+    for key in ("ratio_vs_numpy_floor_b256", "speedup_vs_builtin_b1"):
+        ok = "met" if report["targets_met"][key] else "NOT met"
+        print(f"{key} = {report[key]:.2f} (target {report['targets'][key]}: {ok})")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    figure = args.out.with_suffix(".png")
+    plot(report, figure)
+    print(f"wrote {args.out} and {figure}")
+    if not all(math.isfinite(report[key]) for key in TARGETS):
+        raise RuntimeError("sim_speed: a ratio is not finite; see the raw timings in the JSON.")
+    return report
