@@ -9,6 +9,7 @@ from lava_sd.convert import ConvertedNetwork, convert
 from lava_sd.encoding import EncodeResult, SigmaDeltaConfig, encode
 from lava_sd.layers.lprnn.process import LpLinear, LpRNN
 from lava_sd.neurons.alif.process import ALIF
+from lava_sd.neurons.egru.process import EGRU
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
 from lava_sd.neurons.spiking_lstm.process import SpikingLSTM
 from lava_sd.run import (
@@ -24,6 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ALIF",
+    "EGRU",
     "BackendUnavailable",
     "BatchDense",
     "ConvertedNetwork",

@@ -119,37 +119,18 @@ class ConvertedNetwork:
         """Evaluate a padded batch ``x`` (B, F, T) with ``lengths`` (B,) in one Lava run."""
         procs, num_steps = self.graph(x, lengths, backend)
         lengths = np.asarray(lengths, dtype=np.int64)
-        outputs = {"d_sum": procs[-1].d_sum}
-        for i, proc in enumerate(procs):
-            outputs[f"spikes_{i}"] = proc.spike_count
-            outputs[f"overflow_{i}"] = proc.overflow
-        result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
+        d_sum, output = run_layers(procs, "d_sum", num_steps, backend, timeout, progress)
         unit = 1.0 if backend == "float" else self.layers[-1].unit
-        mean_d = result["d_sum"] / unit / lengths[:, None]
-        logits = mean_d @ self.readout_weight.T + self.readout_bias
-        return SNNOutput(
-            logits=logits,
-            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
-            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
-            run=result,
-        )
+        output.logits = (d_sum / unit / lengths[:, None]) @ self.readout_weight.T
+        output.logits += self.readout_bias
+        return output
 
     def graph(self, x: np.ndarray, lengths: np.ndarray, backend: str) -> tuple[list, int]:
         """Check a padded batch and build its Lava graph: a ring-buffer source feeding the
         connected layers. Returns ``(layer processes, number of SNN steps)``."""
         from lava.proc.io.source import RingBuffer as Source
 
-        x = as_array("ConvertedNetwork.run", "x", x)
-        lengths = np.asarray(lengths, dtype=np.int64)
-        if x.ndim != 3 or x.shape[1] != self.layers[0].n_in:
-            raise ParameterError(
-                f"ConvertedNetwork.run: x must be (batch, {self.layers[0].n_in}, frames), got "
-                f"{x.shape}: the network was trained on {self.layers[0].n_in} features."
-            )
-        if lengths.shape != (x.shape[0],) or lengths.min() < 1 or lengths.max() > x.shape[-1]:
-            raise ParameterError(
-                "ConvertedNetwork.run: lengths must give each sample's frame count, 1..frames."
-            )
+        x, lengths = check_batch("ConvertedNetwork.run", x, lengths, self.layers[0].n_in)
         data = self.input_data(x, backend)
         procs = self.build(lengths, backend)
         source = Source(data=data)
@@ -185,6 +166,41 @@ class SNNOutput:
     spikes: list[np.ndarray]
     overflow_steps: int
     run: RunResult
+
+
+def run_layers(
+    procs: list, readout: str, num_steps: int, backend: str, timeout: float | None, progress: bool
+) -> tuple[np.ndarray, SNNOutput]:
+    """Run a graph of layer processes (each with ``spike_count`` and ``overflow`` Vars) and read
+    the last layer's ``readout`` Var. Returns ``(readout value, SNNOutput without logits)``."""
+    outputs = {readout: getattr(procs[-1], readout)}
+    for i, proc in enumerate(procs):
+        outputs[f"spikes_{i}"] = proc.spike_count
+        outputs[f"overflow_{i}"] = proc.overflow
+    result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
+    output = SNNOutput(
+        logits=np.empty(0),
+        spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
+        overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
+        run=result,
+    )
+    return result[readout], output
+
+
+def check_batch(
+    owner: str, x: np.ndarray, lengths: np.ndarray, n_in: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (B, n_in, T) finite and ``lengths`` (B,) in 1..T, or a ``ParameterError``."""
+    x = as_array(owner, "x", x)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    if x.ndim != 3 or x.shape[1] != n_in:
+        raise ParameterError(
+            f"{owner}: x must be (batch, {n_in}, frames), got {x.shape}: the network was trained "
+            f"on {n_in} features."
+        )
+    if lengths.shape != (x.shape[0],) or lengths.min() < 1 or lengths.max() > x.shape[-1]:
+        raise ParameterError(f"{owner}: lengths must give each sample's frame count, 1..frames.")
+    return x, lengths
 
 
 def convert(

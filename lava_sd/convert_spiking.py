@@ -1,17 +1,19 @@
-"""Map a trained ``lava_sd.torch.SpikingClassifier`` (ALIF or spiking LSTM layers) onto Lava.
+"""Map a trained ``lava_sd.torch.SpikingClassifier`` (ALIF, spiking LSTM or EGRU) onto Lava.
 
-Each torch layer becomes one Lava process (``lava_sd.ALIF`` or ``lava_sd.SpikingLSTM``) with
+Each torch layer becomes one Lava process (``lava_sd.ALIF``, ``SpikingLSTM`` or ``EGRU``) with
 fused input and recurrent synapses; the last one accumulates the readout trace, and the host
 applies the readout weights to its time mean. Float backend: the torch parameters as they are
 (folded for ALIF). Fixed backend, per layer:
 
-- state unit ``U = vth << 6`` per threshold (``vth = 2**10``: 65,536 units, 128 thresholds of
-  24-bit headroom);
-- weights ``w`` (value units per input unit, ALIF ones multiplied by ``1 - alpha``) become
-  even 8-bit mantissas ``m = 2 round(w U / (X 2**(7 + e)))`` with one exponent ``e`` per matrix,
-  the smallest that keeps ``|m| <= 254``: even values are immune to Lava's mixed-sign LSB drop;
-  ``X`` is the input scale of graded inputs (first layer) and 1 for spikes;
-- the readout trace decay ``k`` becomes ``D = round(4096 k)``, one spike adds ``D``.
+- spiking layers: state unit ``U = vth << 6`` per threshold (``vth = 2**10``: 65,536 units, 128
+  thresholds of 24-bit headroom); a synaptic input ``a`` enters as ``a << 6``;
+- EGRU: the Q12 grid (1.0 = 4096) for gate inputs, biases, thresholds, state and events;
+- weights ``w`` (ALIF ones multiplied by ``1 - alpha``) become even 8-bit mantissas ``m`` with
+  one exponent ``e`` per matrix, ``m 2**e ~ w S`` for the matrix's scale ``S``, the smallest
+  ``e`` that keeps ``|m| <= 254``: even values are immune to Lava's mixed-sign LSB drop;
+  graded inputs (first layer) arrive as ``round(x X)``;
+- the readout trace decay ``k`` becomes ``D = round(4096 k)``; the fixed trace is the float
+  one times ``4096`` (spikes) or ``4096**2`` (EGRU events on the Q12 grid).
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.checks import ParameterError, as_array
+from lava_sd.checks import ParameterError
+from lava_sd.convert import SNNOutput, check_batch, run_layers
 from lava_sd.fixed_point import DECAY_UNITY
 from lava_sd.layers.spiking.process import SpikingLayer
 from lava_sd.neurons.alif.process import ALIF
+from lava_sd.neurons.egru.dynamics import ONE
+from lava_sd.neurons.egru.process import EGRU
 from lava_sd.neurons.spiking_lstm.process import SpikingLSTM
-from lava_sd.run import RunResult, run
 
 VTH = 1 << 10
 MANTISSA_MAX = 254
@@ -42,7 +46,8 @@ class SpikingLayerMapping:
     recurrent: bool
     float_params: dict[str, Any]
     fixed_params: dict[str, Any]
-    unit: float
+    unit: float  # fixed state units per value unit
+    trace_unit: float  # fixed readout trace units per float trace unit
 
 
 @dataclass
@@ -103,23 +108,14 @@ class SpikingNetwork:
         backend: str = "fixed",
         timeout: float | None = None,
         progress: bool = False,
-    ) -> SpikingOutput:
+    ) -> SNNOutput:
         """Evaluate a padded batch ``x`` (B, F, T) with ``lengths`` (B,) in one Lava run."""
         procs, num_steps = self.graph(x, lengths, backend)
-        outputs = {"trace_sum": procs[-1].trace_sum}
-        for i, proc in enumerate(procs):
-            outputs[f"spikes_{i}"] = proc.spike_count
-            outputs[f"overflow_{i}"] = proc.overflow
-        result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
-        scale = 1.0 if backend == "float" else float(DECAY_UNITY)
+        trace_sum, output = run_layers(procs, "trace_sum", num_steps, backend, timeout, progress)
+        scale = 1.0 if backend == "float" else self.layers[-1].trace_unit
         steps = np.asarray(lengths, dtype=float)[:, None] * self.frame_steps
-        mean_trace = result["trace_sum"] / scale / steps
-        return SpikingOutput(
-            logits=mean_trace @ self.readout_weight.T + self.readout_bias,
-            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
-            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
-            run=result,
-        )
+        output.logits = (trace_sum / scale / steps) @ self.readout_weight.T + self.readout_bias
+        return output
 
     def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
         """Synaptic operations per sample: each spike times its fan-out (next layer's width,
@@ -140,35 +136,9 @@ class SpikingNetwork:
         return np.asarray(lengths) * self.frame_steps * per_step
 
 
-@dataclass
-class SpikingOutput:
-    """Logits, spike counts per layer (B, n), overflow events and the raw run result."""
-
-    logits: np.ndarray
-    spikes: list[np.ndarray]
-    overflow_steps: int
-    run: RunResult
-
-
-def check_batch(
-    owner: str, x: np.ndarray, lengths: np.ndarray, n_in: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """``x`` (B, n_in, T) finite and ``lengths`` (B,) in 1..T, or a ``ParameterError``."""
-    x = as_array(owner, "x", x)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    if x.ndim != 3 or x.shape[1] != n_in:
-        raise ParameterError(
-            f"{owner}: x must be (batch, {n_in}, frames), got {x.shape}: the network was trained "
-            f"on {n_in} features."
-        )
-    if lengths.shape != (x.shape[0],) or lengths.min() < 1 or lengths.max() > x.shape[-1]:
-        raise ParameterError(f"{owner}: lengths must give each sample's frame count, 1..frames.")
-    return x, lengths
-
-
 def quantize_matrix(w: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
-    """Even 8-bit mantissas ``m`` and exponent ``e`` with ``m 2**e ~ w scale / 2**6``."""
-    target = np.asarray(w, dtype=float) * scale / 2**6
+    """Even 8-bit mantissas ``m`` and exponent ``e`` with ``m 2**e ~ w scale``."""
+    target = np.asarray(w, dtype=float) * scale
     peak = float(np.abs(target).max())
     exp = -24 if peak == 0 else int(np.ceil(np.log2(peak / MANTISSA_MAX)))
     exp = max(exp, -24)
@@ -187,49 +157,26 @@ def convert_spiking(model: Any, *, input_scale: int = 32, vth: int = VTH) -> Spi
         vth: integer threshold of every layer (state unit ``vth << 6`` per threshold).
     """
     from lava_sd.torch.alif import ALIFLayer
+    from lava_sd.torch.egru import EGRULayer
     from lava_sd.torch.spiking_lstm import SpikingLSTMLayer
 
     if int(input_scale) != input_scale or input_scale < 1:
         raise ParameterError("convert_spiking: input_scale must be a positive integer.")
     layers = []
     for index, layer in enumerate(model.layers):
-        syn = layer.synapses
-        w = syn.weight.detach().double().numpy()
-        b = syn.bias.detach().double().numpy()
-        rec = None if syn.recurrent_weight is None else syn.recurrent_weight.detach().double()
-        rec = None if rec is None else rec.numpy()
-        if isinstance(layer, ALIFLayer):
-            config = layer.cell.config(b)
-            process, neuron_f, neuron_x = ALIF, config.float_params(), config.fixed_params(vth)
-            gain_f, gain_x = config.input_gain("float"), config.input_gain("fixed")
-            unit = config.unit(vth)
-        elif isinstance(layer, SpikingLSTMLayer):
-            config = layer.cell.config
-            if config.tau_i != 1:
-                raise ParameterError("convert_spiking: the bias mapping needs tau_i = 1.")
-            process, unit = SpikingLSTM, config.unit(vth)
-            neuron_f = dict(config.float_params(), bias_mant=b, bias_exp=0)
-            neuron_x = config.fixed_params(vth, bias=b)
-            gain_f = gain_x = np.ones(config.n)
+        x_scale = input_scale if index == 0 else 1
+        if isinstance(layer, EGRULayer):
+            layers.append(_map_egru(layer, ONE / x_scale if index == 0 else 1.0))
+        elif isinstance(layer, ALIFLayer | SpikingLSTMLayer):
+            layers.append(_map_spiking(layer, x_scale, vth))
         else:
             raise ParameterError(
                 f"convert_spiking: layer {index} is a {type(layer).__name__}; expected "
-                "ALIFLayer or SpikingLSTMLayer."
+                "ALIFLayer, SpikingLSTMLayer or EGRULayer."
             )
-        x_scale = input_scale if index == 0 else 1
-        mant, exp = quantize_matrix(gain_x[:, None] * w, unit / x_scale)
-        float_params = dict(neuron_f, weights=gain_f[:, None] * w)
-        fixed_params = dict(neuron_x, weights=mant, weight_exp=exp)
         if index == 0:
-            float_params["num_message_bits"] = fixed_params["num_message_bits"] = 24
-        if rec is not None:
-            rec_mant, rec_exp = quantize_matrix(gain_x[:, None] * rec, unit)
-            float_params["rec_weights"] = gain_f[:, None] * rec
-            fixed_params.update(rec_weights=rec_mant, rec_weight_exp=rec_exp)
-        n, n_in = w.shape
-        layers.append(
-            SpikingLayerMapping(process, n_in, n, rec is not None, float_params, fixed_params, unit)
-        )
+            layers[0].float_params["num_message_bits"] = 24
+            layers[0].fixed_params["num_message_bits"] = 24
     return SpikingNetwork(
         layers=layers,
         frame_steps=model.frame_steps,
@@ -238,3 +185,61 @@ def convert_spiking(model: Any, *, input_scale: int = 32, vth: int = VTH) -> Spi
         readout_weight=model.readout.weight.detach().double().numpy(),
         readout_bias=model.readout.bias.detach().double().numpy(),
     )
+
+
+def _numpy(t: Any) -> np.ndarray | None:
+    return None if t is None else t.detach().double().cpu().numpy()
+
+
+def _map_spiking(layer: Any, x_scale: int, vth: int) -> SpikingLayerMapping:
+    """An ``ALIFLayer`` or ``SpikingLSTMLayer`` as ``ALIF`` / ``SpikingLSTM`` parameters."""
+    from lava_sd.torch.alif import ALIFLayer
+
+    syn = layer.synapses
+    w, b, rec = _numpy(syn.weight), _numpy(syn.bias), _numpy(syn.recurrent_weight)
+    if isinstance(layer, ALIFLayer):
+        config = layer.cell.config(b)
+        process, neuron_f, neuron_x = ALIF, config.float_params(), config.fixed_params(vth)
+        gain_f, gain_x = config.input_gain("float"), config.input_gain("fixed")
+    else:
+        config = layer.cell.config
+        if config.tau_i != 1:
+            raise ParameterError("convert_spiking: the bias mapping needs tau_i = 1.")
+        process = SpikingLSTM
+        neuron_f = dict(config.float_params(), bias_mant=b, bias_exp=0)
+        neuron_x = config.fixed_params(vth, bias=b)
+        gain_f = gain_x = np.ones(config.n)
+    unit = config.unit(vth)
+    mant, exp = quantize_matrix(gain_x[:, None] * w, unit / (x_scale * 2**6))
+    float_params = dict(neuron_f, weights=gain_f[:, None] * w)
+    fixed_params = dict(neuron_x, weights=mant, weight_exp=exp)
+    if rec is not None:
+        rec_mant, rec_exp = quantize_matrix(gain_x[:, None] * rec, unit / 2**6)
+        float_params["rec_weights"] = gain_f[:, None] * rec
+        fixed_params.update(rec_weights=rec_mant, rec_weight_exp=rec_exp)
+    n, n_in = w.shape
+    return SpikingLayerMapping(
+        process, n_in, n, rec is not None, float_params, fixed_params, unit, float(DECAY_UNITY)
+    )
+
+
+def _map_egru(layer: Any, input_gain: float) -> SpikingLayerMapping:
+    """An ``EGRULayer`` as ``EGRU`` parameters (fixed: the Q12 grid). ``input_gain``: Q12 units
+    per input unit (``4096 / X`` for graded inputs ``round(x X)``, 1 for EGRU events)."""
+    w, rec = _numpy(layer.weight), _numpy(layer.recurrent_weight)
+    b_x, b_r, thr = _numpy(layer.bias_x), _numpy(layer.bias_r), _numpy(layer.threshold())
+    mant, exp = quantize_matrix(w, input_gain)
+    float_params = dict(weights=w, bias_x=b_x, bias_r=b_r, thr=thr)
+    fixed_params = dict(
+        weights=mant, weight_exp=exp, bias_x=np.round(b_x * ONE), bias_r=np.round(b_r * ONE),
+        thr=np.round(thr * ONE),
+    )  # fmt: skip
+    if rec is not None:
+        rec_mant, rec_exp = quantize_matrix(rec, 1.0)  # y is already on the Q12 grid
+        float_params["rec_weights"] = rec
+        fixed_params.update(rec_weights=rec_mant, rec_weight_exp=rec_exp)
+    n = layer.n
+    return SpikingLayerMapping(
+        EGRU, layer.n_in, n, rec is not None, float_params, fixed_params, float(ONE),
+        float(DECAY_UNITY * ONE),
+    )  # fmt: skip

@@ -116,6 +116,7 @@ class ALIFLayer(nn.Module):
         **cell: float | bool,
     ) -> None:
         super().__init__()
+        self.n_in, self.n = n_in, n
         self.synapses = RecurrentSynapses(n_in, n, recurrent=recurrent, init_gain=init_gain)
         self.cell = ALIFCell(n, generator=generator, **cell)
 

@@ -1,8 +1,9 @@
-"""A sequence classifier from spiking layers (ALIF or spiking LSTM) with a leaky-integrator
-readout (no spikes).
+"""A sequence classifier from event-based recurrent layers (ALIF, spiking LSTM or EGRU) with a
+leaky-integrator readout (no spikes).
 
 Each input frame is held for ``frame_steps`` steps. The readout integrates the last layer's
-spikes with decay ``k`` and is averaged over each sample's own steps::
+output ``s`` (binary spikes, or EGRU's graded events) with decay ``k`` and is averaged over each
+sample's own steps::
 
     r_t = (1 - k) r_{t-1} + k s_t;   logits = W_o mean_{t < K length} r_t + b_o
 
@@ -17,24 +18,26 @@ from torch import nn
 
 from lava_sd.config.spiking_lstm import SpikingLSTMConfig
 from lava_sd.torch.alif import ALIFLayer
+from lava_sd.torch.egru import EGRULayer
 from lava_sd.torch.spiking_lstm import SpikingLSTMLayer
 
-KINDS = ("alif", "spiking_lstm")
+KINDS = ("alif", "spiking_lstm", "egru")
 
 
 class SpikingClassifier(nn.Module):
     """Recurrent spiking layers of one ``kind`` + leaky-integrator readout.
 
     Args:
-        kind: ``"alif"`` (SE-adLIF layers) or ``"spiking_lstm"`` (half LIF, half AHP neurons,
-            the authors' neuron defaults).
+        kind: ``"alif"`` (SE-adLIF layers), ``"spiking_lstm"`` (half LIF, half AHP neurons,
+            the authors' neuron defaults) or ``"egru"`` (EGRU, piecewise-linear gates).
         n_in: input features per frame.
         hidden: layer widths.
         n_classes: readout width.
         frame_steps: steps per input frame ``K``.
         readout_decay: the readout's ``k`` in (0, 1].
         init_gain: Xavier gain of the input weights (default 6 for ALIF, whose strong
-            adaptation needs large inputs to fire at all, 1 for the spiking LSTM).
+            adaptation needs large inputs to fire at all, 1 otherwise).
+        thr: initial EGRU threshold (EGRU only).
         seed: seeds the initialisation (weights and ALIF neuron parameters).
     """
 
@@ -48,6 +51,7 @@ class SpikingClassifier(nn.Module):
         frame_steps: int = 4,
         readout_decay: float = 205 / 4096,
         init_gain: float | None = None,
+        thr: float = 0.5,
         seed: int = 0,
     ) -> None:
         super().__init__()
@@ -66,20 +70,22 @@ class SpikingClassifier(nn.Module):
         for m, n in zip((n_in, *hidden[:-1]), hidden, strict=True):
             if kind == "alif":
                 layers.append(ALIFLayer(m, n, generator=generator, init_gain=gain))
+            elif kind == "egru":
+                layers.append(EGRULayer(m, n, thr=thr))
             else:
                 config = SpikingLSTMConfig(n_regular=n - n // 2, n_adaptive=n // 2)
                 layers.append(SpikingLSTMLayer(m, config, init_gain=gain))
         self.layers = nn.ModuleList(layers)
-        self.readout = nn.Linear(hidden[-1], n_classes)
+        self.readout = nn.Linear(layers[-1].n, n_classes)
         self.frame_steps, self.readout_decay = int(frame_steps), float(readout_decay)
         self.config = dict(
             kind=kind, n_in=n_in, hidden=tuple(hidden), n_classes=n_classes,
             frame_steps=int(frame_steps), readout_decay=float(readout_decay), init_gain=gain,
-            seed=seed,
+            thr=thr, seed=seed,
         )  # fmt: skip
 
     def spikes(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """Every layer's spikes ``(B, n, T K)`` for frames ``x`` ``(B, F, T)``."""
+        """Every layer's output (spikes or EGRU events) ``(B, n, T K)`` for frames ``x``."""
         h = torch.repeat_interleave(x, self.frame_steps, dim=-1)
         out = []
         for layer in self.layers:

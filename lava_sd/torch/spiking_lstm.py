@@ -69,6 +69,7 @@ class SpikingLSTMLayer(nn.Module):
         dtype: torch.dtype = torch.float32,
     ) -> None:
         super().__init__()
+        self.n_in, self.n = n_in, config.n
         self.synapses = RecurrentSynapses(n_in, config.n, recurrent=recurrent, init_gain=init_gain)
         self.cell = SpikingLSTMCell(config, dtype=dtype)
 

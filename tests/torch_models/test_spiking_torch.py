@@ -1,4 +1,4 @@
-"""Torch ALIF and spiking LSTM modules: gradients reach every trained parameter, the paper's
+"""Torch ALIF, spiking LSTM and EGRU modules: gradients reach every trained parameter, the paper's
 parameter ranges are enforced, bad input fails clearly."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from lava_sd.torch.spiking_classifier import SpikingClassifier
 from lava_sd.torch.spiking_lstm import SpikingLSTMLayer
 
 
-@pytest.mark.parametrize("kind", ["alif", "spiking_lstm"])
+@pytest.mark.parametrize("kind", ["alif", "spiking_lstm", "egru"])
 def test_gradients_reach_every_parameter(kind: str) -> None:
     torch.manual_seed(0)
-    model = SpikingClassifier(kind, 3, (8,), 2, frame_steps=2)
+    model = SpikingClassifier(kind, 3, (8,), 2, frame_steps=2, thr=0.2)
     x = torch.randn(4, 3, 10)
     loss = model(x, torch.tensor([10, 8, 6, 10])).logsumexp(1).sum()
     loss.backward()

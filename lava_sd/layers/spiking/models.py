@@ -53,20 +53,21 @@ class AbstractSpikingLayerFloat(PyLoihiProcessModel):
         """Advance the neurons by one step with synaptic input ``a``; returns the spikes."""
         raise NotImplementedError
 
-    def run_spk(self) -> None:
-        x = self.a_in.recv()
-        a = (
-            dense_float(x, self.weights, int(self.num_message_bits[0]))
-            if self.use_weights[0]
-            else x
-        )
+    def layer_step(self, x: np.ndarray) -> np.ndarray:
+        """Synapses then neurons: the layer's output for input ``x``."""
+        a = x
+        if self.use_weights[0]:
+            a = dense_float(x, self.weights, int(self.num_message_bits[0]))
         if self.use_rec[0]:
             a = a + dense_float(self.s, self.rec_weights, 0)
-        spikes = self.neuron_step(a)
+        return self.neuron_step(a)
+
+    def run_spk(self) -> None:
+        out = self.layer_step(self.a_in.recv())
         k = self.readout_decay[0]
-        self.trace[:] = self.trace * (1 - k) + k * spikes
-        _accumulate(self, spikes)
-        self.s_out.send(spikes)
+        self.trace[:] = self.trace * (1 - k) + k * out
+        _accumulate(self, out)
+        self.s_out.send(out)
 
 
 class AbstractSpikingLayerFixed(PyLoihiProcessModel):
@@ -101,25 +102,34 @@ class AbstractSpikingLayerFixed(PyLoihiProcessModel):
         """Advance the neurons by one step with integer input ``a``; returns the spikes."""
         raise NotImplementedError
 
-    def run_spk(self) -> None:
+    def fixed_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """Input and recurrent weights as Lava's Dense uses them (prepared once per run)."""
         if self._w is None:
             self._w, self._u = fixed_weights(self.weights), fixed_weights(self.rec_weights)
-        x = self.a_in.recv()
+        return self._w, self._u
+
+    def layer_step(self, x: np.ndarray) -> np.ndarray:
+        """Synapses then neurons: the layer's output for integer input ``x``."""
+        w, u = self.fixed_weights()
         if self.use_weights[0]:
-            a = dense_fixed(x, self._w, int(self.weight_exp[0]), int(self.num_message_bits[0]))
+            a = dense_fixed(x, w, int(self.weight_exp[0]), int(self.num_message_bits[0]))
         else:
             a = np.asarray(x, dtype=np.int64)
         if self.use_rec[0]:
-            a = a + dense_fixed(self.s, self._u, int(self.rec_weight_exp[0]), 0)
-        spikes = self.neuron_step(a)
+            a = a + dense_fixed(self.s, u, int(self.rec_weight_exp[0]), 0)
+        return self.neuron_step(a)
+
+    def run_spk(self) -> None:
+        out = self.layer_step(self.a_in.recv())
         k = self.readout_decay[0]
-        self.trace[:] = decay(self.trace, k) + k * spikes
-        _accumulate(self, spikes)
-        self.s_out.send(spikes)
+        self.trace[:] = decay(self.trace, k) + k * out
+        _accumulate(self, out)
+        self.s_out.send(out)
 
 
-def _accumulate(model: PyLoihiProcessModel, spikes: np.ndarray) -> None:
-    """Add this step's spikes and trace to the sums of samples still within ``n_steps``."""
-    own = (model.time_step - 1 < model.n_steps).reshape(spikes.shape[:-1] + (1,))
-    model.spike_count[:] += np.where(own, spikes, 0).astype(np.int64)
+def _accumulate(model: PyLoihiProcessModel, out: np.ndarray) -> None:
+    """Add this step's events (non-zero outputs) and trace to the sums of samples still within
+    ``n_steps``."""
+    own = (model.time_step - 1 < model.n_steps).reshape(out.shape[:-1] + (1,))
+    model.spike_count[:] += np.where(own, out != 0, 0).astype(np.int64)
     model.trace_sum[:] += np.where(own, model.trace, 0)

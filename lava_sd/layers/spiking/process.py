@@ -60,12 +60,14 @@ class SpikingLayer(AbstractProcess):
     ``trace_sum / n_steps`` (divided by 4096 in fixed point) times readout weights is the time
     mean of a leaky-integrator readout (no spikes) of the layer: the host applies the weights.
 
-    Subclasses set ``NEURON_PARAMS`` (name -> ``ParamRange``), ``NEURON_STATES`` (names, ``s``
-    last) and call ``_setup`` from their keyword-only constructor.
+    Subclasses set ``NEURON_PARAMS`` (name -> ``ParamRange``), ``NEURON_STATES`` (names),
+    ``GATES`` (weight rows per neuron: 1, or 3 for a GRU) and call ``_setup`` from their
+    keyword-only constructor.
     """
 
     NEURON_PARAMS: Mapping[str, ParamRange] = {}
     NEURON_STATES: tuple[str, ...] = ()
+    GATES = 1
 
     def _setup(
         self,
@@ -85,24 +87,26 @@ class SpikingLayer(AbstractProcess):
         if len(shape) > 2:
             raise ParameterError(f"{owner}: shape must be (n,) or (batch, n), got {shape}.")
         batch, n = shape[:-1], shape[-1]
+        rows = self.GATES * n
         n_in = n
         self.use_weights = Var(shape=(1,), init=int(weights is not None))
         if weights is not None:
             weights = as_array(owner, "weights", weights)
-            if weights.ndim != 2 or weights.shape[0] != n:
+            if weights.ndim != 2 or weights.shape[0] != rows:
                 raise ParameterError(
-                    f"{owner}: 'weights' must have shape ({n}, n_in), got {weights.shape}."
+                    f"{owner}: 'weights' must have shape ({rows}, n_in), got {weights.shape}."
                 )
             n_in = weights.shape[1]
-        self.weights = Var(shape=(n, n_in), init=0 if weights is None else weights)
+        self.weights = Var(shape=(rows, n_in), init=0 if weights is None else weights)
         self.use_rec = Var(shape=(1,), init=int(rec_weights is not None))
         if rec_weights is not None:
             rec_weights = as_array(owner, "rec_weights", rec_weights)
-            if rec_weights.shape != (n, n):
+            if rec_weights.shape != (rows, n):
                 raise ParameterError(
-                    f"{owner}: 'rec_weights' must have shape ({n}, {n}), got {rec_weights.shape}."
+                    f"{owner}: 'rec_weights' must have shape ({rows}, {n}), got "
+                    f"{rec_weights.shape}."
                 )
-        self.rec_weights = Var(shape=(n, n), init=0 if rec_weights is None else rec_weights)
+        self.rec_weights = Var(shape=(rows, n), init=0 if rec_weights is None else rec_weights)
         self.a_in = InPort(shape=(*batch, n_in))
         self.s_out = OutPort(shape=shape)
         for key, value, low, high in (
@@ -129,7 +133,8 @@ class SpikingLayer(AbstractProcess):
             raise ParameterError(f"{owner}: missing neuron parameter(s) {missing}.")
         for key in (*self.NEURON_PARAMS, *self.NEURON_STATES):
             setattr(self, key, Var(shape=shape, init=as_array(owner, key, neuron[key], shape)))
-        check_range(owner, "s", np.asarray(self.s.init), 0, 1, "Spikes are 0 or 1.")
+        if "s" in self.NEURON_STATES:
+            check_range(owner, "s", np.asarray(self.s.init), 0, 1, "Spikes are 0 or 1.")
 
     @property
     def owner(self) -> str:
