@@ -30,6 +30,7 @@ def build_classifier(config: dict[str, Any]) -> torch.nn.Module:
             a=config["a"],
             frac_bits=config["frac_bits"],
             w_max=config["w_max"],
+            recurrent=config.get("recurrent", True),
         )
     if kind in KINDS:
         return SpikingClassifier(

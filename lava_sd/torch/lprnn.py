@@ -100,7 +100,8 @@ class LpRNN(_LowPassLayer):
 
 class LpRNNClassifier(nn.Module):
     """``LpLinear(n_in, hidden[0])`` -> ``LpRNN`` for each further size -> linear readout,
-    averaged over the valid frames of each sequence."""
+    averaged over the valid frames of each sequence. ``recurrent=False`` makes every layer an
+    ``LpLinear``: a feed-forward ΣΔ network (still low-pass in time)."""
 
     def __init__(
         self,
@@ -111,16 +112,20 @@ class LpRNNClassifier(nn.Module):
         a: float = 0.8,
         frac_bits: int | None = 3,
         w_max: float = 1.0,
+        recurrent: bool = True,
     ) -> None:
         super().__init__()
         if not hidden:
             raise ValueError("LpRNNClassifier needs at least one hidden layer size.")
         kw = dict(a=a, frac_bits=frac_bits, w_max=w_max)
         layers: list[nn.Module] = [LpLinear(n_in, hidden[0], **kw)]
-        layers += [LpRNN(m, n, **kw) for m, n in zip(hidden[:-1], hidden[1:], strict=True)]
+        later = LpRNN if recurrent else LpLinear
+        layers += [later(m, n, **kw) for m, n in zip(hidden[:-1], hidden[1:], strict=True)]
         self.layers = nn.ModuleList(layers)
         self.readout = nn.Linear(hidden[-1], n_classes)
-        self.config = dict(n_in=n_in, hidden=tuple(hidden), n_classes=n_classes, **kw)
+        self.config = dict(
+            n_in=n_in, hidden=tuple(hidden), n_classes=n_classes, recurrent=recurrent, **kw
+        )
 
     def hidden_states(
         self, x: torch.Tensor, frame_steps: int = 1, frame_offset: int = 0

@@ -17,12 +17,15 @@ from lava_sd.torch.lprnn import LpRNNClassifier
 def test_smoke_run_on_20_test_samples(tmp_path: Path) -> None:
     out = tmp_path / "audio.json"
     report = audio_digits.main(["--n-test", "20", "--out", str(out)])
-    entry = json.loads(out.read_text())["models"]["lprnn"]
-    assert report["n_test"] == 20
-    for key in ("acc_ann_quant", "acc_lava_float", "acc_lava_fixed"):
-        assert entry[key] >= 0.8, (key, entry[key])  # 20 samples: a broken mapping gets ~0.1
-    assert entry["spikes_per_sample"] > 0 and entry["synops_per_sample"] > 0
-    assert entry["overflow_steps_lava_fixed"] == 0
+    models = json.loads(out.read_text())["models"]
+    assert report["n_test"] == 20 and set(models) == set(audio_digits.MODELS)
+    for name, entry in models.items():
+        for key in ("acc_ann_float", "acc_lava_float", "acc_lava_fixed"):
+            # 20 samples: a broken mapping gets ~0.1
+            assert entry[key] >= 0.8, (name, key, entry[key])
+        assert entry["spikes_per_sample"] > 0 and entry["synops_per_sample"] > 0
+        assert entry["overflow_steps_lava_fixed"] == 0
+    assert 0 < models["egru"]["activity_sparsity"] < 1
     assert out.with_suffix(".png").stat().st_size > 10_000
 
 

@@ -102,6 +102,11 @@ class AbstractSpikingLayerFixed(PyLoihiProcessModel):
         """Advance the neurons by one step with integer input ``a``; returns the spikes."""
         raise NotImplementedError
 
+    def _set_var(self) -> None:
+        """Lava's ``set()`` handler; a set Var may be a weight matrix, so prepare them again."""
+        super()._set_var()
+        self._w = self._u = None
+
     def fixed_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Input and recurrent weights as Lava's Dense uses them (prepared once per run)."""
         if self._w is None:
