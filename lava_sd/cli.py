@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-BENCHMARKS = ("audio", "sigma-delta-speed", "speed")
+BENCHMARKS = ("audio", "har", "sigma-delta-speed", "speed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
             from lava_sd.bench.sigma_delta_speed import main as bench_main
         elif name == "speed":
             from lava_sd.bench.sim_speed import main as bench_main
+        elif name == "har":
+            from lava_sd.bench.har_watch import main as bench_main
         else:
             from lava_sd.bench.audio_digits import main as bench_main
         bench_main(rest)
