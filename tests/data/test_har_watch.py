@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import importlib.util
 import json
 import subprocess
 import sys
@@ -203,7 +204,7 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_seglearn_not_installed(monkeypatch):
-    monkeypatch.setattr(har_watch.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(DatasetNotFoundError, match=r"pip install seglearn==1\.2\.5") as info:
         load_watch_windows()
     assert isinstance(info.value, FileNotFoundError)
@@ -212,7 +213,7 @@ def test_seglearn_not_installed(monkeypatch):
 
 def test_seglearn_without_data_file(monkeypatch, tmp_path):
     spec = SimpleNamespace(submodule_search_locations=[str(tmp_path)], origin=None)
-    monkeypatch.setattr(har_watch.importlib.util, "find_spec", lambda name: spec)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
     with pytest.raises(DatasetNotFoundError, match="force-reinstall"):
         load_watch_windows()
     monkeypatch.setattr(har_watch, "watch_path", lambda: tmp_path / "gone.npy")

