@@ -16,7 +16,12 @@ from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
 from lava_sd.layers.lprnn.process import LpLinear, LpRNN
 from lava_sd.neurons.sigma_delta.models import AbstractSigmaDeltaFixed, AbstractSigmaDeltaFloat
-from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
+from lava_sd.synapses.batch_dense.dynamics import (
+    dense_fixed,
+    dense_float,
+    fixed_weights,
+    single_blas_thread,
+)
 
 
 def record_readout(
@@ -43,18 +48,6 @@ def record_readout(
         return
     valid = (t + 1) // frame_steps - 1 < n_frames
     d_sum[valid] -= i_fb[valid]
-
-
-def single_blas_thread() -> None:
-    """Limit BLAS to one thread in this process: a Lava actor, in which the model is built.
-
-    Lava already runs each process in its own OS process, and a layer's products are small
-    (batch x n_in x n); with threads, a product waits whenever one of them is descheduled, which
-    on 2 shared cores made the recurrent product up to 10x slower.
-    """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")
 
 
 class _LayerModel:

@@ -16,7 +16,12 @@ from lava.magma.core.model.py.ports import PyInPort, PyOutPort
 from lava.magma.core.model.py.type import LavaPyType
 
 from lava_sd.fixed_point import decay
-from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
+from lava_sd.synapses.batch_dense.dynamics import (
+    dense_fixed,
+    dense_float,
+    fixed_weights,
+    single_blas_thread,
+)
 
 
 def load_state(model: PyLoihiProcessModel, state_type: type[NamedTuple]) -> Any:
@@ -48,6 +53,10 @@ class AbstractSpikingLayerFloat(PyLoihiProcessModel):
     trace_sum: np.ndarray = LavaPyType(np.ndarray, float)
     spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
     overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
+
+    def __init__(self, proc_params: dict) -> None:
+        super().__init__(proc_params)
+        single_blas_thread()
 
     def neuron_step(self, a: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with synaptic input ``a``; returns the spikes."""
@@ -95,6 +104,7 @@ class AbstractSpikingLayerFixed(PyLoihiProcessModel):
 
     def __init__(self, proc_params: dict) -> None:
         super().__init__(proc_params)
+        single_blas_thread()
         self._w: np.ndarray | None = None
         self._u: np.ndarray | None = None
 
