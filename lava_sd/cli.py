@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``lava-sd`` command."""
     parser = argparse.ArgumentParser(prog="lava-sd", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="ΣΔ-lpRNN on spoken digits in Lava fixed point")
+    demo = sub.add_parser("demo", help="every model on spoken digits, Lava float and fixed point")
     demo.add_argument("which", nargs="?", default="audio", choices=("audio", "sigma-delta"))
     bench = sub.add_parser("bench", help="run a benchmark and write benchmarks/results/")
     bench.add_argument("name", choices=BENCHMARKS + ("all",))
