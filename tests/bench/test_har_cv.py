@@ -1,0 +1,24 @@
+"""HAR subject folds: a one-fold, one-epoch smoke run that exercises training, Lava, the JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from lava_sd.bench import har_cv, har_watch
+
+
+def test_one_fold_smoke_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(har_cv, "FOLDS", ((9, 10),))
+    monkeypatch.setitem(har_watch.SIGMA_DELTA, "epochs", 1)
+    monkeypatch.setitem(har_watch.SIGMA_DELTA, "finetune", 0)
+    out = tmp_path / "cv.json"
+    har_cv.main(["--n-test", "30", "--out", str(out)])
+    report = json.loads(out.read_text())
+    (fold,) = report["folds"]
+    assert fold["test_subjects"] == [9, 10] and fold["n_test"] == 30
+    for key in ("acc_torch", "acc_lava_fixed", "acc_random_forest"):
+        assert 0 <= fold[key] <= 1
+        assert report["summary"][key]["std"] == 0.0
