@@ -108,28 +108,16 @@ class AbstractLpLayerFixed(_LayerModel, AbstractSigmaDeltaFixed):
     d_sum: np.ndarray = LavaPyType(np.ndarray, np.float64)
     spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
 
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        self._w: np.ndarray | None = None
-        self._u: np.ndarray | None = None
-
     def run_spk(self) -> None:
-        if self._w is None:
-            self._w = fixed_weights(self.weights)
-            if hasattr(self, "rec_weights"):
-                self._u = fixed_weights(self.rec_weights)
         exp = int(self.weight_exp[0])
-        a_in = dense_fixed(self.s_in.recv(), self._w, exp, int(self.num_message_bits[0]))
-        if self._u is not None:
-            a_in = a_in + dense_fixed(self.s, self._u, exp, 0)
+        w = self.derived("weights", lambda: fixed_weights(self.weights))
+        a_in = dense_fixed(self.s_in.recv(), w, exp, int(self.num_message_bits[0]))
+        if hasattr(self, "rec_weights"):
+            u = self.derived("rec_weights", lambda: fixed_weights(self.rec_weights))
+            a_in = a_in + dense_fixed(self.s, u, exp, 0)
         spikes = self.neuron_step(a_in)
         self._record(spikes)
         self.s_out.send(spikes)
-
-    def _set_var(self) -> None:
-        """Lava's ``set()`` handler; a set Var may be a weight matrix, so prepare them again."""
-        super()._set_var()
-        self._w = self._u = None
 
 
 @implements(proc=LpLinear, protocol=LoihiProtocol)

@@ -1,14 +1,13 @@
 """Process-model bases of the recurrent spiking layers: synapses, readout trace, spike counts.
 
 A concrete model adds the neuron Vars and ``neuron_step(a) -> spikes`` (which calls the
-model's ``dynamics.step_float`` or ``step_fixed``). The synapse arithmetic is
+model's ``dynamics.step_float`` or ``step_fixed``; parameters derived from Vars go through
+``DerivedFromVars.derived``, computed once per run). The synapse arithmetic is
 ``lava_sd.synapses.batch_dense.dynamics``. Absolute imports only: Lava's model discovery executes
 model files as top-level modules.
 """
 
 from __future__ import annotations
-
-from typing import Any, NamedTuple
 
 import numpy as np
 from lava.magma.core.model.py.model import PyLoihiProcessModel
@@ -16,6 +15,7 @@ from lava.magma.core.model.py.ports import PyInPort, PyOutPort
 from lava.magma.core.model.py.type import LavaPyType
 
 from lava_sd.fixed_point import decay
+from lava_sd.model_state import DerivedFromVars
 from lava_sd.synapses.batch_dense.dynamics import (
     dense_fixed,
     dense_float,
@@ -24,18 +24,7 @@ from lava_sd.synapses.batch_dense.dynamics import (
 )
 
 
-def load_state(model: PyLoihiProcessModel, state_type: type[NamedTuple]) -> Any:
-    """The model's state Vars as ``state_type`` (a NamedTuple whose fields name the Vars)."""
-    return state_type(*(getattr(model, key) for key in state_type._fields))
-
-
-def store_state(model: PyLoihiProcessModel, state: NamedTuple) -> None:
-    """Write every field of ``state`` into the model Var of the same name."""
-    for key, value in zip(state._fields, state, strict=True):
-        getattr(model, key)[:] = value
-
-
-class AbstractSpikingLayerFloat(PyLoihiProcessModel):
+class AbstractSpikingLayerFloat(DerivedFromVars, PyLoihiProcessModel):
     """float64 synapses and readout of a ``SpikingLayer``; subclasses add ``neuron_step``."""
 
     a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
@@ -79,7 +68,7 @@ class AbstractSpikingLayerFloat(PyLoihiProcessModel):
         self.s_out.send(out)
 
 
-class AbstractSpikingLayerFixed(PyLoihiProcessModel):
+class AbstractSpikingLayerFixed(DerivedFromVars, PyLoihiProcessModel):
     """Integer synapses (bit-exact with Lava's ``Dense``) and readout of a ``SpikingLayer``.
 
     The readout trace is ``decay(trace, k) + k s`` with ``k`` a voltage-style decay (D = k), so
@@ -105,23 +94,16 @@ class AbstractSpikingLayerFixed(PyLoihiProcessModel):
     def __init__(self, proc_params: dict) -> None:
         super().__init__(proc_params)
         single_blas_thread()
-        self._w: np.ndarray | None = None
-        self._u: np.ndarray | None = None
 
     def neuron_step(self, a: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with integer input ``a``; returns the spikes."""
         raise NotImplementedError
 
-    def _set_var(self) -> None:
-        """Lava's ``set()`` handler; a set Var may be a weight matrix, so prepare them again."""
-        super()._set_var()
-        self._w = self._u = None
-
     def fixed_weights(self) -> tuple[np.ndarray, np.ndarray]:
         """Input and recurrent weights as Lava's Dense uses them (prepared once per run)."""
-        if self._w is None:
-            self._w, self._u = fixed_weights(self.weights), fixed_weights(self.rec_weights)
-        return self._w, self._u
+        return self.derived(
+            "weights", lambda: (fixed_weights(self.weights), fixed_weights(self.rec_weights))
+        )
 
     def layer_step(self, x: np.ndarray) -> np.ndarray:
         """Synapses then neurons: the layer's output for integer input ``x``."""

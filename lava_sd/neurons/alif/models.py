@@ -12,12 +12,8 @@ from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
 from lava_sd.fixed_point import scaled_bias
-from lava_sd.layers.spiking.models import (
-    AbstractSpikingLayerFixed,
-    AbstractSpikingLayerFloat,
-    load_state,
-    store_state,
-)
+from lava_sd.layers.spiking.models import AbstractSpikingLayerFixed, AbstractSpikingLayerFloat
+from lava_sd.model_state import load_state, store_state
 from lava_sd.neurons.alif.dynamics import (
     ALIFFixedParams,
     ALIFFloatParams,
@@ -48,11 +44,15 @@ class PyALIFModelFloat(AbstractSpikingLayerFloat):
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int64)
     symplectic: np.ndarray = LavaPyType(np.ndarray, np.int32)
 
-    def neuron_step(self, a: np.ndarray) -> np.ndarray:
-        params = ALIFFloatParams(
+    def params(self) -> ALIFFloatParams:
+        """The parameter Vars as ``step_float`` takes them."""
+        return ALIFFloatParams(
             self.du, self.dv, self.dw, self.a_w, self.b_w, self.vth,
             self.bias_mant * 2.0**self.bias_exp, bool(self.symplectic[0]),
         )  # fmt: skip
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        params = self.derived("neuron_params", self.params)
         state = step_float(load_state(self, ALIFState), a, params)
         store_state(self, state)
         return state.s
@@ -83,12 +83,16 @@ class PyALIFModelFixed(AbstractSpikingLayerFixed):
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
     symplectic: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=1)
 
-    def neuron_step(self, a: np.ndarray) -> np.ndarray:
-        params = ALIFFixedParams(
+    def params(self) -> ALIFFixedParams:
+        """The parameter Vars as ``step_fixed`` takes them (int64)."""
+        return ALIFFixedParams(
             *(getattr(self, k).astype(np.int64) for k in ("du", "dv", "dw", "a_w", "b_w", "vth")),
             scaled_bias(self.bias_mant, self.bias_exp),
             bool(self.symplectic[0]),
         )
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        params = self.derived("neuron_params", self.params)
         state, overflowed = step_fixed(load_state(self, ALIFState), a, params)
         store_state(self, state)
         self.overflow[:] += overflowed

@@ -12,12 +12,8 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
-from lava_sd.layers.spiking.models import (
-    AbstractSpikingLayerFixed,
-    AbstractSpikingLayerFloat,
-    load_state,
-    store_state,
-)
+from lava_sd.layers.spiking.models import AbstractSpikingLayerFixed, AbstractSpikingLayerFloat
+from lava_sd.model_state import load_state, store_state
 from lava_sd.neurons.egru.dynamics import EGRUState, step_fixed, step_float
 from lava_sd.neurons.egru.process import EGRU
 from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float

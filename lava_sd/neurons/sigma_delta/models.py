@@ -13,8 +13,8 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
+from lava_sd.model_state import DerivedFromVars, load_state
 from lava_sd.neurons.sigma_delta.dynamics import (
-    FixedParams,
     FloatParams,
     SigmaDeltaState,
     fixed_params,
@@ -53,7 +53,7 @@ class AbstractSigmaDeltaFloat(PyLoihiProcessModel):
             self.vth,
             self.bias_mant * 2.0**self.bias_exp,
         )
-        state = step_float(_state(self), a_in, params)
+        state = step_float(load_state(self, SigmaDeltaState), a_in, params)
         _store(self, state)
         return state.s
 
@@ -71,7 +71,7 @@ class PySigmaDeltaModelFloat(AbstractSigmaDeltaFloat):
         self.s_out.send(self.neuron_step(self.a_in.recv()))
 
 
-class AbstractSigmaDeltaFixed(PyLoihiProcessModel):
+class AbstractSigmaDeltaFixed(DerivedFromVars, PyLoihiProcessModel):
     """Integer Vars of a ΣΔ population (``SigmaDeltaNeurons``) and its integer step.
 
     Bit widths (see ``docs/fixed_point.md``): i_in and i_fb 24-bit wrapping, i_ip and v 24-bit
@@ -96,27 +96,20 @@ class AbstractSigmaDeltaFixed(PyLoihiProcessModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=13)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
 
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        self._params: FixedParams | None = None
-
     def neuron_step(self, a_in: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with integer input ``a_in``; returns the spikes."""
-        if self._params is None:
-            self._params = fixed_params(
+        params = self.derived(
+            "neuron_params",
+            lambda: fixed_params(
                 *(getattr(self, key) for key in ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth")),
                 self.bias_mant,
                 self.bias_exp,
-            )
-        state, overflowed = step_fixed(_state(self), a_in, self._params)
+            ),
+        )
+        state, overflowed = step_fixed(load_state(self, SigmaDeltaState), a_in, params)
         _store(self, state)
         self.overflow += overflowed
         return state.s
-
-    def _set_var(self) -> None:
-        """Lava's ``set()`` handler; a set Var may be a parameter, so convert them again."""
-        super()._set_var()
-        self._params = None
 
 
 @implements(proc=SigmaDelta, protocol=LoihiProtocol)
@@ -130,10 +123,6 @@ class PySigmaDeltaModelFixed(AbstractSigmaDeltaFixed):
 
     def run_spk(self) -> None:
         self.s_out.send(self.neuron_step(self.a_in.recv()))
-
-
-def _state(model: PyLoihiProcessModel) -> SigmaDeltaState:
-    return SigmaDeltaState(*(getattr(model, key) for key in SigmaDeltaState._fields))
 
 
 def _store(model: PyLoihiProcessModel, state: SigmaDeltaState) -> None:

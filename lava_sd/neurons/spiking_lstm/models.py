@@ -12,12 +12,8 @@ from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
 from lava_sd.fixed_point import scaled_bias
-from lava_sd.layers.spiking.models import (
-    AbstractSpikingLayerFixed,
-    AbstractSpikingLayerFloat,
-    load_state,
-    store_state,
-)
+from lava_sd.layers.spiking.models import AbstractSpikingLayerFixed, AbstractSpikingLayerFloat
+from lava_sd.model_state import load_state, store_state
 from lava_sd.neurons.spiking_lstm.dynamics import (
     SpikingLSTMParams,
     SpikingLSTMState,
@@ -47,11 +43,15 @@ class PySpikingLSTMModelFloat(AbstractSpikingLayerFloat):
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int64)
     n_ref: np.ndarray = LavaPyType(np.ndarray, float)
 
-    def neuron_step(self, a: np.ndarray) -> np.ndarray:
-        params = SpikingLSTMParams(
+    def params(self) -> SpikingLSTMParams:
+        """The parameter Vars as ``step_float`` takes them."""
+        return SpikingLSTMParams(
             self.du, self.da, self.dv, self.w_ahp, self.vth, self.bias_mant * 2.0**self.bias_exp,
             self.n_ref,
         )  # fmt: skip
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        params = self.derived("neuron_params", self.params)
         state = step_float(load_state(self, SpikingLSTMState), a, params)
         store_state(self, state)
         return state.s
@@ -82,12 +82,16 @@ class PySpikingLSTMModelFixed(AbstractSpikingLayerFixed):
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=3)
     n_ref: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=8)
 
-    def neuron_step(self, a: np.ndarray) -> np.ndarray:
-        params = SpikingLSTMParams(
+    def params(self) -> SpikingLSTMParams:
+        """The parameter Vars as ``step_fixed`` takes them (int64)."""
+        return SpikingLSTMParams(
             *(getattr(self, k).astype(np.int64) for k in ("du", "da", "dv", "w_ahp", "vth")),
             scaled_bias(self.bias_mant, self.bias_exp),
             self.n_ref.astype(np.int64),
         )
+
+    def neuron_step(self, a: np.ndarray) -> np.ndarray:
+        params = self.derived("neuron_params", self.params)
         state, overflowed = step_fixed(load_state(self, SpikingLSTMState), a, params)
         store_state(self, state)
         self.overflow[:] += overflowed

@@ -1,0 +1,37 @@
+"""Helpers of every lava_sd process model: state Vars as a tuple, and values derived from Vars.
+
+Plain Python, no imports with side effects: process models import it with absolute imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+
+def load_state(model: Any, state_type: type[NamedTuple]) -> Any:
+    """The model's state Vars as ``state_type`` (a NamedTuple whose fields name the Vars)."""
+    return state_type(*(getattr(model, key) for key in state_type._fields))
+
+
+def store_state(model: Any, state: NamedTuple) -> None:
+    """Write every field of ``state`` into the model Var of the same name (cast to its type)."""
+    for key, value in zip(state._fields, state, strict=True):
+        getattr(model, key)[:] = value
+
+
+class DerivedFromVars:
+    """Mixin for process models: values computed from Vars (integer parameters, Lava-ready
+    weights) once per run instead of every step, and again after Lava's ``set()``."""
+
+    def derived(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` on first use of ``key`` (and after a ``set()``), else its cached value."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if key not in cache:
+            cache[key] = compute()
+        return cache[key]
+
+    def _set_var(self) -> None:
+        """Lava's ``set()`` handler: a set Var may feed a derived value, so forget them all."""
+        super()._set_var()  # type: ignore[misc]
+        self.__dict__.pop("_derived", None)
