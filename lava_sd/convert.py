@@ -80,13 +80,8 @@ class ConvertedNetwork:
         return "\n".join(lines)
 
     def input_data(self, x: np.ndarray, backend: str) -> np.ndarray:
-        """Frames ``(B, F, T)`` -> SNN input ``(B, F, T K + offset)``: each frame held K steps,
-        the last column held ``offset`` more steps; integers ``round(x X)`` for fixed point."""
-        data = np.repeat(x, self.frame_steps, axis=-1)
-        if self.frame_offset:
-            tail = np.repeat(data[..., -1:], self.frame_offset, axis=-1)
-            data = np.concatenate([data, tail], axis=-1)
-        return data if backend == "float" else np.round(data * self.input_scale)
+        """Frames ``(B, F, T)`` -> SNN input (``hold_frames``)."""
+        return hold_frames(x, self.frame_steps, self.frame_offset, self.input_scale, backend)
 
     def build(self, n_frames: np.ndarray, backend: str) -> list:
         """Connected layer processes for a batch whose samples have ``n_frames`` frames."""
@@ -185,6 +180,18 @@ def run_layers(
         run=result,
     )
     return result[readout], output
+
+
+def hold_frames(
+    x: np.ndarray, frame_steps: int, frame_offset: int, input_scale: int, backend: str
+) -> np.ndarray:
+    """Frames ``(B, F, T)`` -> SNN input ``(B, F, T K + offset)``: each frame held K steps,
+    the last column held ``offset`` more steps; integers ``round(x X)`` for fixed point."""
+    data = np.repeat(x, frame_steps, axis=-1)
+    if frame_offset:
+        tail = np.repeat(data[..., -1:], frame_offset, axis=-1)
+        data = np.concatenate([data, tail], axis=-1)
+    return data if backend == "float" else np.round(data * input_scale)
 
 
 def check_batch(

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from lava_sd.checks import ParameterError
-from lava_sd.convert import SNNOutput, check_batch, run_layers
+from lava_sd.config.units import DEFAULT_VTH
+from lava_sd.convert import SNNOutput, check_batch, hold_frames, run_layers
 from lava_sd.fixed_point import DECAY_UNITY
 from lava_sd.layers.spiking.process import SpikingLayer
 from lava_sd.neurons.alif.process import ALIF
@@ -32,7 +33,6 @@ from lava_sd.neurons.egru.dynamics import ONE
 from lava_sd.neurons.egru.process import EGRU
 from lava_sd.neurons.spiking_lstm.process import SpikingLSTM
 
-VTH = 1 << 10
 MANTISSA_MAX = 254
 
 
@@ -92,9 +92,7 @@ class SpikingNetwork:
         from lava.proc.io.source import RingBuffer as Source
 
         x, lengths = check_batch("SpikingNetwork.run", x, lengths, self.layers[0].n_in)
-        data = np.repeat(x, self.frame_steps, axis=-1)
-        if backend != "float":
-            data = np.round(data * self.input_scale)
+        data = hold_frames(x, self.frame_steps, 0, self.input_scale, backend)
         procs = self.build(lengths * self.frame_steps, backend)
         source = Source(data=data)
         source.s_out.connect(procs[0].a_in)
@@ -148,8 +146,8 @@ def quantize_matrix(w: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
     return mant, exp
 
 
-def convert_spiking(model: Any, *, input_scale: int = 32, vth: int = VTH) -> SpikingNetwork:
-    """Map a trained ``SpikingClassifier`` of ``ALIFLayer`` or ``SpikingLSTMLayer`` layers.
+def convert_spiking(model: Any, *, input_scale: int = 32, vth: int = DEFAULT_VTH) -> SpikingNetwork:
+    """Map a trained ``SpikingClassifier`` of ``ALIFLayer``, ``SpikingLSTMLayer`` or ``EGRULayer``.
 
     Args:
         model: the trained classifier.

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from lava_sd.checks import ParameterError, as_array, check_range
-from lava_sd.fixed_point import DECAY_UNITY, VTH_SHIFT, split_mant_exp
+from lava_sd.config.units import DEFAULT_VTH, state_unit
+from lava_sd.fixed_point import DECAY_UNITY, split_mant_exp
 from lava_sd.neurons.alif.dynamics import fold
 
 TAU_U_RANGE = (5.0, 25.0)  # the paper's training ranges (SPEC §3)
@@ -73,16 +74,14 @@ class ALIFConfig:
             symplectic=int(self.symplectic),
         )  # fmt: skip
 
-    def fixed_params(self, vth: int = 1 << 10) -> dict[str, Any]:
+    def fixed_params(self, vth: int = DEFAULT_VTH) -> dict[str, Any]:
         """Keyword arguments of ``lava_sd.ALIF`` for ``fixed_pt``.
 
         Args:
             vth: integer threshold; the state unit (integer per value unit) is
                 ``unit = (vth << 6) / theta``.
         """
-        if int(vth) != vth or not 1 <= vth < 1 << 17:
-            raise ParameterError(f"ALIFConfig.fixed_params: vth must be in [1, 2**17), got {vth}.")
-        unit = (int(vth) << VTH_SHIFT) / self.theta
+        unit = self.unit(vth)
         f = self.folded()
         dv = np.round(f["dv"] * DECAY_UNITY)
         bias_mant, bias_exp = split_mant_exp(np.round(dv / DECAY_UNITY * self.bias * unit))
@@ -98,6 +97,6 @@ class ALIFConfig:
             symplectic=int(self.symplectic),
         )
 
-    def unit(self, vth: int = 1 << 10) -> float:
-        """Fixed-point state units per value unit for threshold ``vth``."""
-        return (int(vth) << VTH_SHIFT) / self.theta
+    def unit(self, vth: int = DEFAULT_VTH) -> float:
+        """Fixed-point state units per value unit for threshold ``vth`` (``state_unit``)."""
+        return state_unit("ALIFConfig", vth, self.theta)

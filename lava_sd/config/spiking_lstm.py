@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from lava_sd.checks import ParameterError
-from lava_sd.fixed_point import DECAY_UNITY, VTH_SHIFT, split_mant_exp
+from lava_sd.config.units import DEFAULT_VTH, state_unit
+from lava_sd.fixed_point import DECAY_UNITY, split_mant_exp
 from lava_sd.neurons.spiking_lstm.dynamics import ahp_weight
 
 # The authors' beta = 1,390,000 Loihi state units with theta = 127 * 2**6 = 8128 units.
@@ -68,21 +69,18 @@ class SpikingLSTMConfig:
         d = {key: value / DECAY_UNITY for key, value in self.decays().items()}
         return dict(**d, w_ahp=self.w_ahp(), vth=self.theta, n_ref=self.n_ref)
 
-    def unit(self, vth: int = 1 << 10) -> float:
-        """Fixed-point state units per value unit for threshold ``vth``."""
-        return (int(vth) << VTH_SHIFT) / self.theta
+    def unit(self, vth: int = DEFAULT_VTH) -> float:
+        """Fixed-point state units per value unit for threshold ``vth`` (``state_unit``)."""
+        return state_unit("SpikingLSTMConfig", vth, self.theta)
 
-    def fixed_params(self, vth: int = 1 << 10, bias: Any = 0.0) -> dict[str, Any]:
+    def fixed_params(self, vth: int = DEFAULT_VTH, bias: Any = 0.0) -> dict[str, Any]:
         """Keyword arguments of ``lava_sd.SpikingLSTM`` for ``fixed_pt``; ``bias`` in value
         units (per neuron) becomes ``bias_mant << bias_exp`` in state units."""
-        if int(vth) != vth or not 1 <= vth < 1 << 17:
-            raise ParameterError(
-                f"SpikingLSTMConfig.fixed_params: vth must be in [1, 2**17), got {vth}."
-            )
+        unit = self.unit(vth)
         d = self.decays()
-        bias_mant, bias_exp = split_mant_exp(np.round(np.asarray(bias, float) * self.unit(vth)))
+        bias_mant, bias_exp = split_mant_exp(np.round(np.asarray(bias, float) * unit))
         return dict(
             du=d["du"] - 1, da=d["da"] - 1, dv=d["dv"],
-            w_ahp=np.round(self.w_ahp() * self.unit(vth)).astype(np.int64), vth=int(vth),
+            w_ahp=np.round(self.w_ahp() * unit).astype(np.int64), vth=int(vth),
             bias_mant=bias_mant, bias_exp=bias_exp, n_ref=int(self.n_ref),
         )  # fmt: skip

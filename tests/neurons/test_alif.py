@@ -187,7 +187,7 @@ def test_euler_forward_option_in_lava_matches_numpy() -> None:
     p["vth"] = 1e9
     x = np.zeros((1, 120))
     x[0, 0] = 1.0
-    lava = drive(ALIF(shape=(1,), **p), x[0:1].reshape(1, 120), backend="float", record=("v",))
+    lava = drive(ALIF(shape=(1,), **p), x, backend="float", record=("v",))
     np.testing.assert_allclose(lava["v"], impulse_response(False, 120)[-1:], rtol=1e-9)
 
 

@@ -127,15 +127,14 @@ def step_fixed(
         ``(new_state, overflowed)``: int64 state, and a mask of units where a gate input or
         ``c`` saturated in this step.
     """
-    pre, of_pre = saturate24(np.asarray(wx, dtype=np.int64) + np.asarray(ry, dtype=np.int64))
-    xg = np.asarray(wx, dtype=np.int64)[..., 2 * (pre.shape[-1] // 3) :]
-    pu, pr, _ = split_gates(pre)
-    _, _, hg = split_gates(np.asarray(ry, dtype=np.int64))
+    xu, xr, xg = split_gates(np.asarray(wx, dtype=np.int64))
+    hu, hr, hg = split_gates(np.asarray(ry, dtype=np.int64))
+    pu, of_u = saturate24(xu + hu)
+    pr, of_r = saturate24(xr + hr)
     u = sigmoid_fixed(pu)
     r = sigmoid_fixed(pr)
     g_in, of_g = saturate24(xg + ((r * hg) >> FRAC_BITS))
     g = tanh_fixed(g_in)
     c, of_c = saturate24((u * state.c + (ONE - u) * g) >> FRAC_BITS)
     e = c > thr
-    overflowed = np.any(split_gates(of_pre)[:2], axis=0) | of_g | of_c
-    return EGRUState(np.where(e, c - thr, c), np.where(e, c, 0)), overflowed
+    return EGRUState(np.where(e, c - thr, c), np.where(e, c, 0)), of_u | of_r | of_g | of_c
