@@ -10,13 +10,15 @@ Nothing here downloads: each loader reads data already on disk and, when it is a
 - :func:`load_speech_commands`: Google Speech Commands WAV folders as MFCC sequences.
 - :func:`load_watch_windows`: smartwatch exercise recordings (from the installed ``seglearn``
   package) as ``(N, 6, T)`` windows split by subject; :func:`random_forest_baseline`,
-  :func:`window_statistics`, :func:`macro_f1`, :func:`confusion_matrix` for the HAR benchmark.
+  :func:`window_statistics`, :func:`macro_f1`, :func:`confusion_matrix` for the HAR benchmark;
+  :func:`augment_rotations` adds rotated, rescaled copies of the training windows.
 - :func:`read_wav`, :func:`mfcc`, :func:`wav_to_features`: numpy/scipy feature extraction.
 - :class:`SequenceDataset`, :func:`pad`: variable-length sequences and time-last padding.
 """
 
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
 from lava_sd.data.features import mfcc, read_wav, wav_to_features
+from lava_sd.data.har_augment import augment_rotations
 from lava_sd.data.har_watch import (
     HarSplits,
     confusion_matrix,
@@ -36,6 +38,7 @@ __all__ = [
     "DigitSplits",
     "HarSplits",
     "SequenceDataset",
+    "augment_rotations",
     "confusion_matrix",
     "load_heidelberg",
     "load_speech_commands",

@@ -178,6 +178,7 @@ class HarSplits:
 def load_watch_windows(
     *,
     test_subjects: Iterable[int] = (9, 10),
+    exclude_subjects: Iterable[int] = (),
     window_s: float = 2.0,
     stride_s: float = 1.0,
     rate_hz: int = 25,
@@ -197,7 +198,8 @@ def load_watch_windows(
        downsampling) gives ``1 + (L - window) // stride`` windows, the tail shorter than a stride
        is dropped. Each window is labelled with its recording's exercise.
     4. Split **by subject**: every window of the subjects in ``test_subjects`` goes to the test
-       set, every other window to training. No subject, hence no recording, is in both sets.
+       set, every window of the subjects in ``exclude_subjects`` is dropped, every other window
+       goes to training. No subject, hence no recording, is in both sets.
     5. ``normalize=True``: per-channel mean and standard deviation (``ddof=0``) over all
        *training* windows (as windows, so overlapping samples count once per window), applied
        to both splits.
@@ -208,6 +210,10 @@ def load_watch_windows(
     Args:
         test_subjects: the held-out subjects: a non-empty proper subset of the file's subjects
             (1..10), e.g. ``(9, 10)`` (default) or ``[3]``.
+        exclude_subjects: subjects left out of both splits (default none), e.g. ``(9, 10)`` with
+            ``test_subjects=(8,)`` to choose settings on subject 8 without ever touching the
+            benchmark's test subjects. Must not overlap ``test_subjects``; at least one subject
+            must remain for training.
         window_s: window length in seconds; ``window_s * rate_hz`` must be a whole number >= 2 not
             longer than the shortest recording (18.9 s at 25 Hz).
         stride_s: step between window starts in seconds; ``stride_s * rate_hz`` must be a whole
@@ -237,20 +243,29 @@ def load_watch_windows(
     stride = _whole_samples(owner, "stride_s", stride_s, rate_hz, minimum=1)
     if not isinstance(normalize, bool | np.bool_):
         raise ParameterError(f"{owner}: 'normalize' must be True or False, got {normalize!r}.")
-    held_out = _subject_tuple(owner, test_subjects)
+    held_out = _subject_tuple(owner, "test_subjects", test_subjects)
+    excluded = _subject_tuple(owner, "exclude_subjects", exclude_subjects, allow_empty=True)
+    if set(held_out) & set(excluded):
+        raise ParameterError(
+            f"{owner}: subjects {sorted(set(held_out) & set(excluded))} are in both "
+            f"'test_subjects' {list(held_out)} and 'exclude_subjects' {list(excluded)}; a subject "
+            "is either tested on or left out, not both."
+        )
 
     data = _read_watch(watch_path())
     subjects_in_file = sorted({int(s) for s in data["subject"]})
-    unknown = sorted(set(held_out) - set(subjects_in_file))
-    if unknown:
+    for name, chosen in (("test_subjects", held_out), ("exclude_subjects", excluded)):
+        unknown = sorted(set(chosen) - set(subjects_in_file))
+        if unknown:
+            raise ParameterError(
+                f"{owner}: '{name}' {list(chosen)} contains {unknown}, which the data set does "
+                f"not have; its subjects are {subjects_in_file}."
+            )
+    if len(held_out) + len(excluded) == len(subjects_in_file):
         raise ParameterError(
-            f"{owner}: 'test_subjects' {list(held_out)} contains {unknown}, which the data set "
-            f"does not have; its subjects are {subjects_in_file}."
-        )
-    if len(held_out) == len(subjects_in_file):
-        raise ParameterError(
-            f"{owner}: 'test_subjects' holds out every subject {subjects_in_file}, which leaves "
-            "no training data; hold out a proper subset, e.g. (9, 10)."
+            f"{owner}: 'test_subjects' {list(held_out)} and 'exclude_subjects' {list(excluded)} "
+            f"take every subject {subjects_in_file}, which leaves no training data; hold out a "
+            "proper subset, e.g. (9, 10)."
         )
 
     factor = SOURCE_RATE_HZ // rate_hz
@@ -273,6 +288,8 @@ def load_watch_windows(
         sources.append(np.full(len(cut), index, dtype=np.int64))
     x = np.concatenate(windows)  # float64
     y, subject, source = np.concatenate(labels), np.concatenate(subjects), np.concatenate(sources)
+    kept = ~np.isin(subject, excluded)
+    x, y, subject, source = x[kept], y[kept], subject[kept], source[kept]
     is_test = np.isin(subject, held_out)
 
     mean = std = None
@@ -585,17 +602,18 @@ def _whole_samples(owner: str, name: str, seconds: object, rate_hz: int, minimum
     return int(whole)
 
 
-def _subject_tuple(owner: str, test_subjects: object) -> tuple[int, ...]:
-    """``test_subjects`` as a sorted tuple of distinct positive ints, else raise."""
+def _subject_tuple(
+    owner: str, name: str, subjects: object, allow_empty: bool = False
+) -> tuple[int, ...]:
+    """``subjects`` as a sorted tuple of distinct positive ints, else raise."""
     hint = "pass a collection of subject numbers such as (9, 10) or [3]"
-    if isinstance(test_subjects, str | bytes) or not isinstance(test_subjects, Iterable):
+    if isinstance(subjects, str | bytes) or not isinstance(subjects, Iterable):
         raise ParameterError(
-            f"{owner}: 'test_subjects' must be a collection of subject numbers, got "
-            f"{test_subjects!r}; {hint}."
+            f"{owner}: '{name}' must be a collection of subject numbers, got {subjects!r}; {hint}."
         )
-    values = list(test_subjects)
-    if not values:
-        raise ParameterError(f"{owner}: 'test_subjects' is empty; {hint}.")
+    values = list(subjects)
+    if not values and not allow_empty:
+        raise ParameterError(f"{owner}: '{name}' is empty; {hint}.")
     for value in values:
         if (
             isinstance(value, bool | np.bool_)
@@ -603,13 +621,11 @@ def _subject_tuple(owner: str, test_subjects: object) -> tuple[int, ...]:
             or int(value) < 1
         ):
             raise ParameterError(
-                f"{owner}: 'test_subjects' must hold subject numbers 1..10 (integers), got "
-                f"{value!r} in {test_subjects!r}."
+                f"{owner}: '{name}' must hold subject numbers 1..10 (integers), got "
+                f"{value!r} in {subjects!r}."
             )
     if len(set(map(int, values))) != len(values):
-        raise ParameterError(
-            f"{owner}: 'test_subjects' lists a subject twice: {test_subjects!r}; {hint}."
-        )
+        raise ParameterError(f"{owner}: '{name}' lists a subject twice: {subjects!r}; {hint}.")
     return tuple(sorted(int(v) for v in values))
 
 

@@ -173,6 +173,22 @@ def test_other_subjects_and_rates():
     assert "0% overlap" in no_overlap.describe()
 
 
+def test_excluded_subjects_are_in_neither_split(splits):
+    """Validation split: train on 1-7, test on 8, subjects 9 and 10 never read into either."""
+    val = load_watch_windows(test_subjects=(8,), exclude_subjects=[10, 9])
+    assert val.train_subjects == tuple(range(1, 8)) and val.test_subjects == (8,)
+    assert set(val.subject_test.tolist()) == {8}
+    assert not np.isin([9, 10], np.concatenate([val.subject_train, val.subject_test])).any()
+    # the training windows are the benchmark's minus subject 8's, normalized with 1-7 only
+    benchmark_raw = load_watch_windows(normalize=False)
+    raw_val = load_watch_windows(test_subjects=(8,), exclude_subjects=(9, 10), normalize=False)
+    np.testing.assert_array_equal(
+        raw_val.x_train, benchmark_raw.x_train[benchmark_raw.subject_train != 8]
+    )
+    np.testing.assert_allclose(val.mean, raw_val.x_train.mean(axis=(0, 2)), rtol=1e-5)
+    assert "subjects 1-7" in val.describe()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "match"),
     [
@@ -184,7 +200,7 @@ def test_other_subjects_and_rates():
         ({"test_subjects": (True,)}, "1..10"),
         ({"test_subjects": (9, 9)}, "twice"),
         ({"test_subjects": (11,)}, "does not have"),
-        ({"test_subjects": tuple(range(1, 11))}, "proper subset"),
+        ({"test_subjects": tuple(range(1, 11))}, "no training data"),
         ({"window_s": 0}, "window_s"),
         ({"window_s": float("nan")}, "window_s"),
         ({"window_s": 2.01}, "whole number"),
@@ -196,6 +212,10 @@ def test_other_subjects_and_rates():
         ({"rate_hz": 0}, "rate_hz"),
         ({"rate_hz": 12.5}, "rate_hz"),
         ({"normalize": "yes"}, "normalize"),
+        ({"exclude_subjects": 9}, "exclude_subjects"),
+        ({"exclude_subjects": (12,)}, "does not have"),
+        ({"exclude_subjects": (10,)}, "both"),
+        ({"test_subjects": (1,), "exclude_subjects": tuple(range(2, 11))}, "no training data"),
     ],
 )
 def test_bad_arguments(kwargs, match):
