@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-BENCHMARKS = ("audio", "har", "har-cv", "sigma-delta-speed", "speed")
+BENCHMARKS = ("audio", "har-augment", "har", "har-cv", "sigma-delta-speed", "speed")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
             from lava_sd.bench.sim_speed import main as bench_main
         elif name == "har":
             from lava_sd.bench.har_watch import main as bench_main
+        elif name == "har-augment":
+            from lava_sd.bench.har_augment import main as bench_main
         elif name == "har-cv":
             from lava_sd.bench.har_cv import main as bench_main
         else:

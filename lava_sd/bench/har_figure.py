@@ -18,8 +18,9 @@ def plot_har(
     class_names: Sequence[str],
     path: Path,
 ) -> None:
-    """Bars of torch / Lava float / Lava fixed accuracy per model with the random forest as a
-    line, synaptic operations per window, and the confusion matrix of the best fixed model."""
+    """Bars of torch / Lava float / Lava fixed accuracy per model with the random forests (plain
+    and augmented training windows) as lines, synaptic operations per window, and the confusion
+    matrix of the best fixed model."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -41,6 +42,10 @@ def plot_har(
     ):
         ax_acc.bar(pos + (k - 1) * width, [models[n][key] for n in names], width, label=label)
     ax_acc.axhline(report["baseline_random_forest"]["acc"], c="k", ls="--", label="random forest")
+    ax_acc.axhline(
+        report["baseline_random_forest_augmented"]["acc"], c="0.4", ls=":",
+        label="random forest, augmented windows",
+    )  # fmt: skip
     ax_acc.set_xticks(pos, names, rotation=20)
     ax_acc.set(ylabel="accuracy (held-out subjects)", ylim=(0, 1), title="accuracy")
     ax_acc.legend(fontsize=8, loc="lower right")

@@ -4,12 +4,15 @@ Raw, normalized accelerometer and gyroscope samples (6 channels, 25 Hz, 2 s wind
 overlap) go straight into each recurrent network, no encoding (L2MU, arXiv 2407.04076). The
 held-out subjects (9 and 10) never contribute a training window (``lava_sd.data.har_watch``).
 ``lava-sd bench har`` evaluates the shipped weights (``lava_sd/weights/har_<model>.npz``);
-``--train [MODEL ...]`` retrains them first. Per model: torch accuracy (``acc_torch``: the network
-the Lava one implements; for the 3-bit ΣΔ networks that is their SNN-time form), Lava floating_pt
-and fixed_pt accuracy and macro-F1, spikes and synaptic operations per window, activity sparsity,
-parameter count and wall times, plus a random forest on window statistics as the classical
-baseline. Writes ``benchmarks/results/har_watch.json`` (the schema of ``audio_digits.json``)
-and ``har_watch.png``.
+``--train [MODEL ...]`` retrains them first, on the training windows plus two rotated, rescaled
+copies of each (``AUGMENT``, chosen on subject 8 by ``lava-sd bench har-augment``).
+
+Per model: torch accuracy (``acc_torch``: the network the Lava one implements; for the 3-bit ΣΔ
+networks that is their SNN-time form), Lava floating_pt and fixed_pt accuracy and macro-F1,
+spikes and synaptic operations per window, activity sparsity, parameter count and wall times,
+plus a random forest on window statistics as the classical baseline (trained on the plain and
+on the augmented training windows). Writes ``benchmarks/results/har_watch.json`` (the schema
+of ``audio_digits.json``) and ``har_watch.png``.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import lava_sd.weights
 from lava_sd.bench.common import lava_entry, n_parameters, train_spiking
 from lava_sd.convert import convert
 from lava_sd.convert_spiking import convert_spiking
-from lava_sd.data import load_watch_windows, macro_f1, random_forest_baseline
+from lava_sd.data import augment_rotations, load_watch_windows, macro_f1, random_forest_baseline
+from lava_sd.data.har_watch import HarSplits
 from lava_sd.torch.checkpoint import load_classifiers, save_classifiers
 from lava_sd.torch.lprnn import LpRNNClassifier
 from lava_sd.torch.training import accuracy, seed_everything, train_classifier
@@ -45,6 +49,14 @@ SPIKING = {
     "spiking_lstm": dict(hidden=(64,), frame_steps=2, readout_decay=410 / 4096, epochs=20, lr=5e-3),
     "egru": dict(hidden=(64,), frame_steps=1, readout_decay=0.25, epochs=20, lr=5e-3),
 }
+# Every model trains on the training windows plus two rotated, rescaled copies of each
+# (lava_sd.data.har_augment), a setting chosen on subject 8 by ``lava-sd bench har-augment``.
+AUGMENT = dict(copies=2, max_angle_deg=20.0, gain=(0.9, 1.1), seed=SEED)
+
+
+def training_set(splits: HarSplits, augment: dict[str, Any] | None = AUGMENT) -> HarSplits:
+    """``splits`` with the benchmark's training windows (``augment=None``: as loaded)."""
+    return splits if augment is None else augment_rotations(splits, **augment)
 
 
 def as_tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
@@ -71,20 +83,32 @@ def train_sigma_delta(
     return model
 
 
+def train_model(
+    kind: str, splits: HarSplits, weights: Path, progress: bool, augment: dict[str, Any] | None
+) -> None:
+    """Train one model on ``training_set(splits, augment)`` and save it to ``weights``."""
+    started = time.perf_counter()
+    train = training_set(splits, augment)
+    tensors = as_tensors(train.x_train, train.y_train)
+    if kind in SPIKING:
+        model = train_spiking(kind, tensors, SPIKING[kind], seed=SEED, progress=progress)
+    else:
+        model = train_sigma_delta(kind, tensors, progress)
+    meta = {
+        "seed": SEED,
+        "train_seconds": time.perf_counter() - started,
+        "n_train_windows": len(train.y_train),
+        "augment": augment,
+    }
+    save_classifiers(weights, {kind: model}, meta)
+
+
 def evaluate_model(
-    kind: str, splits: Any, n_test: int | None, retrain: bool, weights: Path, progress: bool
+    kind: str, splits: HarSplits, n_test: int | None, retrain: bool, weights: Path, progress: bool
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Train (or load) one model and evaluate it in torch and Lava; ``(entry, fixed preds)``."""
-    train = as_tensors(splits.x_train, splits.y_train)
     if retrain:
-        started = time.perf_counter()
-        if kind in SPIKING:
-            model = train_spiking(kind, train, SPIKING[kind], seed=SEED, progress=progress)
-        else:
-            model = train_sigma_delta(kind, train, progress)
-        save_classifiers(
-            weights, {kind: model}, {"seed": SEED, "train_seconds": time.perf_counter() - started}
-        )
+        train_model(kind, splits, weights, progress, AUGMENT)
     models, meta = load_classifiers(weights)
     model = models[kind]
     x, y = splits.x_test, splits.y_test
@@ -122,6 +146,8 @@ def evaluate_model(
         hidden=list(model.config["hidden"]),
         weights_file=weights.name,
         train_seconds=meta.get("train_seconds"),
+        n_train_windows=meta.get("n_train_windows"),
+        augment=meta.get("augment"),
     )
     return entry, fixed_pred
 
@@ -154,6 +180,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{kind}: {accs}")
     n_test = len(splits.y_test) if args.n_test is None else min(args.n_test, len(splits.y_test))
     baseline = random_forest_baseline(splits, seed=SEED)
+    baseline_augmented = random_forest_baseline(training_set(splits), seed=SEED)
     report = {
         "benchmark": "har_watch",
         "dataset": splits.describe() if hasattr(splits, "describe") else repr(splits),
@@ -163,6 +190,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "command": "lava-sd bench har " + " ".join(argv or []),
         "models": entries,
         "baseline_random_forest": baseline,
+        # The same forest trained on the networks' augmented training windows.
+        "baseline_random_forest_augmented": baseline_augmented,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=float) + "\n")
@@ -170,6 +199,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     y_test = splits.y_test[:n_test]
     plot_har(report, predictions, y_test, splits.class_names, args.out.with_suffix(".png"))
-    print(f"random forest: {baseline['acc']:.3f} (macro-F1 {baseline['macro_f1']:.3f})")
+    for name, forest in (("", baseline), (" (augmented training)", baseline_augmented)):
+        print(f"random forest{name}: {forest['acc']:.3f} (macro-F1 {forest['macro_f1']:.3f})")
     print(f"wrote {args.out} and {args.out.with_suffix('.png')}")
     return report

@@ -22,4 +22,6 @@ def test_smoke_run_on_12_windows(tmp_path: Path) -> None:
         assert math.isfinite(entry["seconds_lava_fixed"]), name
     assert 0 < report["models"]["egru"]["activity_sparsity"] < 1
     assert report["baseline_random_forest"]["acc"] > 1 / 7
+    augmented = report["baseline_random_forest_augmented"]
+    assert augmented["n_train"] == 3 * report["baseline_random_forest"]["n_train"]
     assert out.with_suffix(".png").stat().st_size > 10_000
