@@ -1,4 +1,5 @@
-"""Helpers of every lava_sd process model: state Vars as a tuple, and values derived from Vars.
+"""Helpers of every lava_sd process model: state Vars as a tuple, values derived from Vars, and
+one BLAS thread per model process.
 
 Plain Python, no imports with side effects: process models import it with absolute imports.
 """
@@ -35,3 +36,19 @@ class DerivedFromVars:
         """Lava's ``set()`` handler: a set Var may feed a derived value, so forget them all."""
         super()._set_var()  # type: ignore[misc]
         self.__dict__.pop("_derived", None)
+
+
+class OneBlasThread:
+    """Mixin for process models: BLAS limited to one thread in the model's process (a Lava actor,
+    in which the model is built).
+
+    Lava already runs each process in its own OS process, and a layer's products are small
+    (batch x n_in x n); with threads, a product waits whenever one of them is descheduled, which
+    on 2 shared cores made the recurrent product up to 10x slower.
+    """
+
+    def __init__(self, proc_params: dict) -> None:
+        super().__init__(proc_params)  # type: ignore[call-arg]
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")

@@ -15,13 +15,9 @@ from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
 from lava_sd.layers.lprnn.process import LpLinear, LpRNN
+from lava_sd.model_state import OneBlasThread
 from lava_sd.neurons.sigma_delta.models import AbstractSigmaDeltaFixed, AbstractSigmaDeltaFloat
-from lava_sd.synapses.batch_dense.dynamics import (
-    dense_fixed,
-    dense_float,
-    fixed_weights,
-    single_blas_thread,
-)
+from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
 
 
 def record_readout(
@@ -50,12 +46,8 @@ def record_readout(
     d_sum[valid] -= i_fb[valid]
 
 
-class _LayerModel:
+class _LayerModel(OneBlasThread):
     """Shared by the layer models: one BLAS thread per process, and the readout."""
-
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        single_blas_thread()
 
     def _record(self, spikes: np.ndarray) -> None:
         """Count the spikes and sample the decoded value (``record_readout``)."""

@@ -15,16 +15,11 @@ from lava.magma.core.model.py.ports import PyInPort, PyOutPort
 from lava.magma.core.model.py.type import LavaPyType
 
 from lava_sd.fixed_point import decay
-from lava_sd.model_state import DerivedFromVars
-from lava_sd.synapses.batch_dense.dynamics import (
-    dense_fixed,
-    dense_float,
-    fixed_weights,
-    single_blas_thread,
-)
+from lava_sd.model_state import DerivedFromVars, OneBlasThread
+from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
 
 
-class AbstractSpikingLayerFloat(DerivedFromVars, PyLoihiProcessModel):
+class AbstractSpikingLayerFloat(OneBlasThread, DerivedFromVars, PyLoihiProcessModel):
     """float64 synapses and readout of a ``SpikingLayer``; subclasses add ``neuron_step``."""
 
     a_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
@@ -42,10 +37,6 @@ class AbstractSpikingLayerFloat(DerivedFromVars, PyLoihiProcessModel):
     trace_sum: np.ndarray = LavaPyType(np.ndarray, float)
     spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
     overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
-
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        single_blas_thread()
 
     def neuron_step(self, a: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with synaptic input ``a``; returns the spikes."""
@@ -68,7 +59,7 @@ class AbstractSpikingLayerFloat(DerivedFromVars, PyLoihiProcessModel):
         self.s_out.send(out)
 
 
-class AbstractSpikingLayerFixed(DerivedFromVars, PyLoihiProcessModel):
+class AbstractSpikingLayerFixed(OneBlasThread, DerivedFromVars, PyLoihiProcessModel):
     """Integer synapses (bit-exact with Lava's ``Dense``) and readout of a ``SpikingLayer``.
 
     The readout trace is ``decay(trace, k) + k s`` with ``k`` a voltage-style decay (D = k), so
@@ -90,10 +81,6 @@ class AbstractSpikingLayerFixed(DerivedFromVars, PyLoihiProcessModel):
     trace_sum: np.ndarray = LavaPyType(np.ndarray, np.int64)
     spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
     overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
-
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        single_blas_thread()
 
     def neuron_step(self, a: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with integer input ``a``; returns the spikes."""

@@ -1,4 +1,4 @@
-"""Base of the recurrent spiking layer processes (``ALIF``, ``SpikingLSTM``).
+"""Base of the recurrent spiking layer processes (``ALIF``, ``SpikingLSTM``, ``EGRU``).
 
 One process per layer: optional fused input and recurrent synapses (the arithmetic of
 ``BatchDense`` / Lava's ``Dense``, without their one-step buffer), the neurons of the subclass,

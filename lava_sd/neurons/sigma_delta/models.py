@@ -24,8 +24,9 @@ from lava_sd.neurons.sigma_delta.dynamics import (
 from lava_sd.neurons.sigma_delta.process import SigmaDelta
 
 
-class AbstractSigmaDeltaFloat(PyLoihiProcessModel):
-    """float64 Vars of a ΣΔ population (``SigmaDeltaNeurons``) and its float step."""
+class AbstractSigmaDeltaFloat(DerivedFromVars, PyLoihiProcessModel):
+    """float64 Vars of a ΣΔ population (``SigmaDeltaNeurons``) and its float step; the parameters
+    are gathered once per run and again only after a ``set()``."""
 
     i_in: np.ndarray = LavaPyType(np.ndarray, float)
     i_ip: np.ndarray = LavaPyType(np.ndarray, float)
@@ -42,17 +43,16 @@ class AbstractSigmaDeltaFloat(PyLoihiProcessModel):
     bias_mant: np.ndarray = LavaPyType(np.ndarray, float)
     bias_exp: np.ndarray = LavaPyType(np.ndarray, np.int64)
 
+    def params(self) -> FloatParams:
+        """The parameter Vars as ``step_float`` takes them."""
+        return FloatParams(
+            self.du_in, self.du_ip, self.du_fb, self.dv, self.w_fb, self.vth,
+            self.bias_mant * 2.0**self.bias_exp,
+        )  # fmt: skip
+
     def neuron_step(self, a_in: np.ndarray) -> np.ndarray:
         """Advance the neurons by one step with synaptic input ``a_in``; returns the spikes."""
-        params = FloatParams(
-            self.du_in,
-            self.du_ip,
-            self.du_fb,
-            self.dv,
-            self.w_fb,
-            self.vth,
-            self.bias_mant * 2.0**self.bias_exp,
-        )
+        params = self.derived("neuron_params", self.params)
         state = step_float(load_state(self, SigmaDeltaState), a_in, params)
         _store(self, state)
         return state.s

@@ -60,15 +60,3 @@ def dense_fixed(
     acc = s.astype(dtype) @ weights.astype(dtype, copy=False).T
     acc = acc.astype(np.int64, copy=False)
     return acc << weight_exp if weight_exp > 0 else acc >> -weight_exp
-
-
-def single_blas_thread() -> None:
-    """Limit BLAS to one thread in this process: a Lava actor, in which the model is built.
-
-    Lava already runs each process in its own OS process, and a layer's products are small
-    (batch x n_in x n); with threads, a product waits whenever one of them is descheduled, which
-    on 2 shared cores made the recurrent product up to 10x slower.
-    """
-    from threadpoolctl import threadpool_limits
-
-    threadpool_limits(limits=1, user_api="blas")

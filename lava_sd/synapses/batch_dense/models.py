@@ -13,6 +13,7 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
+from lava_sd.model_state import DerivedFromVars, OneBlasThread
 from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
 from lava_sd.synapses.batch_dense.process import BatchDense
 
@@ -20,7 +21,7 @@ from lava_sd.synapses.batch_dense.process import BatchDense
 @implements(proc=BatchDense, protocol=LoihiProtocol)
 @requires(CPU)
 @tag("floating_pt")
-class PyBatchDenseModelFloat(PyLoihiProcessModel):
+class PyBatchDenseModelFloat(OneBlasThread, PyLoihiProcessModel):
     """float64 batched dense synapse (one step of delay)."""
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, float)
@@ -38,7 +39,7 @@ class PyBatchDenseModelFloat(PyLoihiProcessModel):
 @implements(proc=BatchDense, protocol=LoihiProtocol)
 @requires(CPU)
 @tag("fixed_pt")
-class PyBatchDenseModelFixed(PyLoihiProcessModel):
+class PyBatchDenseModelFixed(OneBlasThread, DerivedFromVars, PyLoihiProcessModel):
     """Integer batched dense synapse, bit-exact with Lava's ``Dense`` fixed_pt model."""
 
     s_in: PyInPort = LavaPyType(PyInPort.VEC_DENSE, np.int32, precision=24)
@@ -48,22 +49,20 @@ class PyBatchDenseModelFixed(PyLoihiProcessModel):
     weight_exp: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=5)
     num_message_bits: np.ndarray = LavaPyType(np.ndarray, np.int32, precision=5)
 
-    def __init__(self, proc_params: dict) -> None:
-        super().__init__(proc_params)
-        self._weights_q: np.ndarray | None = None
+    def quantized_weights(self) -> np.ndarray:
+        """The weights clipped and truncated as Lava's Dense does (also written to the Var, as
+        Dense does); computed once per run and again after a ``set()``."""
+        weights = fixed_weights(
+            self.weights, int(self.proc_params["num_weight_bits"]), self.proc_params["sign_mode"]
+        )
+        self.weights[:] = weights
+        return weights
 
     def run_spk(self) -> None:
-        if self._weights_q is None:
-            self._weights_q = fixed_weights(
-                self.weights,
-                int(self.proc_params["num_weight_bits"]),
-                self.proc_params["sign_mode"],
-            )
-            self.weights[:] = self._weights_q
         self.a_out.send(self.a_buff)
         self.a_buff[:] = dense_fixed(
             self.s_in.recv(),
-            self._weights_q,
+            self.derived("weights", self.quantized_weights),
             int(self.weight_exp[0]),
             int(self.num_message_bits[0]),
         )
