@@ -72,10 +72,10 @@ class SpikingNetwork:
     def build(self, n_steps: np.ndarray, backend: str) -> list[SpikingLayer]:
         """Connected layer processes for a batch whose samples last ``n_steps`` steps."""
         procs: list[SpikingLayer] = []
+        k = self.readout_decay if backend == "float" else round(self.readout_decay * DECAY_UNITY)
         for i, layer in enumerate(self.layers):
             params = layer.float_params if backend == "float" else layer.fixed_params
             last = i == len(self.layers) - 1
-            k = self.readout_decay if backend == "float" else round(self.readout_decay * 4096)
             proc = layer.process(
                 shape=(len(n_steps), layer.n),
                 n_steps=n_steps,

@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     baseline_augmented = random_forest_baseline(training_set(splits), seed=SEED)
     report = {
         "benchmark": "har_watch",
-        "dataset": splits.describe() if hasattr(splits, "describe") else repr(splits),
+        "dataset": splits.describe(),
         "n_train": int(len(splits.y_train)),
         "n_test": int(n_test),
         "test_subjects": list(splits.test_subjects),

@@ -19,6 +19,7 @@ from torch import nn
 
 from lava_sd.neurons.egru.dynamics import EGRUState, sigmoid_pwl, step_float, tanh_pwl
 from lava_sd.torch.surrogate import egru_spike
+from lava_sd.torch.synapses import check_sequence
 
 
 class EGRULayer(nn.Module):
@@ -61,12 +62,7 @@ class EGRULayer(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Outputs ``y`` ``(batch, n, T)`` (graded events, 0 where silent)."""
-        if x.ndim != 3 or x.shape[1] != self.n_in:
-            raise ValueError(
-                f"EGRULayer: input must be (batch, {self.n_in}, T), got {tuple(x.shape)}."
-            )
-        if not torch.isfinite(x).all():
-            raise ValueError("EGRULayer: input holds NaN or infinite values.")
+        check_sequence("EGRULayer", x, self.n_in)
         sigmoid, tanh = (torch.sigmoid, torch.tanh) if self.exact else (sigmoid_pwl, tanh_pwl)
         wx_all = torch.einsum("oi,bit->bot", self.weight, x) + self.bias_x[None, :, None]
         thr = self.threshold()

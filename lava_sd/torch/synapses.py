@@ -1,4 +1,5 @@
-"""Input and recurrent weights of a spiking layer, and the loop that runs a cell over time."""
+"""Input and recurrent weights of a spiking layer, the loop that runs a cell over time, and the
+input check every sequence layer makes."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ from typing import Any
 
 import torch
 from torch import nn
+
+
+def check_sequence(owner: str, x: torch.Tensor, n_in: int) -> None:
+    """Raise ``ValueError`` unless ``x`` is a finite input sequence ``(batch, n_in, T)``."""
+    if x.ndim != 3 or x.shape[1] != n_in:
+        raise ValueError(f"{owner}: input must be (batch, {n_in}, T), got {tuple(x.shape)}.")
+    if not torch.isfinite(x).all():
+        raise ValueError(f"{owner}: input holds NaN or infinite values.")
 
 
 class RecurrentSynapses(nn.Module):
@@ -33,13 +42,7 @@ class RecurrentSynapses(nn.Module):
 
     def run(self, x: torch.Tensor, cell: nn.Module) -> torch.Tensor:
         """Run ``cell`` over ``x`` ``(batch, n_in, T)``; returns spikes ``(batch, n, T)``."""
-        if x.ndim != 3 or x.shape[1] != self.n_in:
-            raise ValueError(
-                f"{type(cell).__name__} layer: input must be (batch, {self.n_in}, T), got "
-                f"{tuple(x.shape)}."
-            )
-        if not torch.isfinite(x).all():
-            raise ValueError(f"{type(cell).__name__} layer: input holds NaN or infinite values.")
+        check_sequence(f"{type(cell).__name__} layer", x, self.n_in)
         drive = torch.einsum("oi,bit->bot", self.weight, x) + self.bias[None, :, None]
         state: Any = None
         spikes = x.new_zeros(x.shape[0], self.n)

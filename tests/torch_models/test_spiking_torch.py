@@ -8,6 +8,7 @@ import torch
 
 from lava_sd.config.spiking_lstm import SpikingLSTMConfig
 from lava_sd.torch.alif import ALIFCell, ALIFLayer
+from lava_sd.torch.egru import EGRULayer
 from lava_sd.torch.spiking_classifier import SpikingClassifier
 from lava_sd.torch.spiking_lstm import SpikingLSTMLayer
 
@@ -46,5 +47,10 @@ def test_bad_input_shapes_and_values() -> None:
     lstm = SpikingLSTMLayer(3, SpikingLSTMConfig(2, 2))
     with pytest.raises(ValueError, match=r"\(batch, 4\)"):
         lstm.cell(torch.zeros(2, 3))
+    egru = EGRULayer(3, 4)
+    with pytest.raises(ValueError, match=r"EGRULayer: input must be \(batch, 3, T\)"):
+        egru(torch.zeros(2, 4, 5))
+    with pytest.raises(ValueError, match="EGRULayer: input holds NaN"):
+        egru(torch.full((1, 3, 5), float("inf")))
     with pytest.raises(ValueError, match="readout_decay"):
         SpikingClassifier("alif", 3, (4,), 2, readout_decay=0.0)

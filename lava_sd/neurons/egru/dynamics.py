@@ -1,6 +1,6 @@
 """EGRU (event-based GRU; Subramoney et al. 2023) dynamics: the one place its equations live.
 
-``step_float`` is shared by the torch module (``lava_sd.torch.EGRUCell``) and the Lava
+``step_float`` is shared by the torch module (``lava_sd.torch.egru.EGRULayer``) and the Lava
 ``floating_pt`` model; ``step_fixed`` is its integer twin. Given the gate inputs of this step,
 ``wx = W x_t + b_W`` and ``ry = R y_{t-1} + b_R`` (each ``(..., 3n)``: update, reset, candidate)::
 
