@@ -1,17 +1,26 @@
 """lava_sd: Lava-native neuromorphic processes with float and bit-accurate fixed-point models.
 
-Import the processes from here or, Lava-style, from their process modules, e.g.
-``from lava_sd.neurons.sigma_delta.process import SigmaDelta``.
+Every layer model is registered once (``lava_sd.REGISTRY``: the ΣΔ-lpRNN, ALIF, the spiking
+LSTM, EGRU, ...); its Lava process is available here by name (``lava_sd.ALIF``) or, Lava-style,
+from its process module (``lava_sd.models.alif.proc.process``). ``lava_sd.Classifier`` (torch)
+trains any of them, ``lava_sd.convert`` maps a trained classifier onto Lava, ``lava_sd.load``
+reads a checkpoint. Importing ``lava_sd`` does not import torch; ``Classifier`` does.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from lava_sd._version import __version__
+from lava_sd.checkpoint import CheckpointError, load, read_header
 from lava_sd.checks import ParameterError
-from lava_sd.convert import ConvertedNetwork, convert
-from lava_sd.encoding import EncodeResult, SigmaDeltaConfig, encode
-from lava_sd.layers.lprnn.process import LpLinear, LpRNN
-from lava_sd.neurons.alif.process import ALIF
-from lava_sd.neurons.egru.process import EGRU
-from lava_sd.neurons.sigma_delta.process import SigmaDelta
-from lava_sd.neurons.spiking_lstm.process import SpikingLSTM
+from lava_sd.convert import convert
+from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
+from lava_sd.models.sigma_delta.encoding import EncodeResult, encode
+from lava_sd.models.sigma_delta.proc.process import SigmaDelta
+from lava_sd.network import LayerMapping, Network, NetworkOutput
+from lava_sd.registry import REGISTRY, ModelSpec, get_model
 from lava_sd.run import (
     BackendUnavailable,
     RunResult,
@@ -21,25 +30,44 @@ from lava_sd.run import (
 )
 from lava_sd.synapses.batch_dense.process import BatchDense
 
-__version__ = "0.1.0"
+_TORCH = {"Classifier": "lava_sd.torch.classifier"}
 
 __all__ = [
-    "ALIF",
-    "EGRU",
+    "REGISTRY",
     "BackendUnavailable",
     "BatchDense",
-    "ConvertedNetwork",
+    "CheckpointError",
+    "Classifier",
     "EncodeResult",
-    "LpLinear",
-    "LpRNN",
+    "LayerMapping",
+    "ModelSpec",
+    "Network",
+    "NetworkOutput",
     "ParameterError",
     "RunResult",
     "SigmaDelta",
     "SigmaDeltaConfig",
     "SimulationError",
     "SimulationTimeout",
-    "SpikingLSTM",
+    "__version__",
     "convert",
     "encode",
+    "get_model",
+    "load",
+    "read_header",
     "run",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``Classifier`` (imports torch) and every registered model's process by its class name."""
+    if name in _TORCH:
+        return getattr(importlib.import_module(_TORCH[name]), name)
+    for spec in REGISTRY.values():
+        if spec.process.__name__ == name:
+            return spec.process
+    raise AttributeError(f"module 'lava_sd' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_TORCH, *(spec.process.__name__ for spec in REGISTRY.values())})

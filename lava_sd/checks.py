@@ -7,6 +7,7 @@ Only numpy is imported here: this module is executed by Lava's model discovery.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 
 import numpy as np
@@ -83,6 +84,30 @@ def check_integer(owner: str, name: str, arr: np.ndarray, hint: str = "") -> Non
             f"{owner}: '{name}' = {arr[bad].flat[0]:g} is not an integer, but the fixed-point "
             f"model stores it as one." + _hint(hint)
         )
+
+
+def check_shape(owner: str, shape: Sequence[int]) -> tuple[int, ...]:
+    """``shape`` as a non-empty tuple of positive ints, or a ``ParameterError`` naming ``owner``.
+
+    Non-integer entries (``2.5``, ``"4"``) are refused rather than truncated.
+    """
+    try:
+        entries = tuple(shape)
+    except TypeError:
+        entries = None
+    valid = entries is not None and all(
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in entries
+    )
+    if not valid:
+        raise ParameterError(
+            f"{owner}: shape must be a tuple of positive integers, e.g. (n,) or (batch, n); "
+            f"got {shape!r}."
+        )
+    if not entries or any(n <= 0 for n in entries):
+        raise ParameterError(
+            f"{owner}: shape must be a non-empty tuple of positive integers, got {entries}."
+        )
+    return tuple(int(n) for n in entries)
 
 
 def _hint(hint: str) -> str:

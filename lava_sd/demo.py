@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lava_sd.encoding import SigmaDeltaConfig, encode
+from lava_sd import SigmaDeltaConfig, encode
 
 STEPS = 1000
 SETTLE = 64

@@ -35,6 +35,9 @@ WRAP_LIMIT = 1 << (STATE_BITS - 1)  # 2**23
 BIAS_MANT_BITS = 13
 BIAS_EXP_BITS = 3
 VTH_BITS = 17
+WEIGHT_MANTISSA_MAX = 254  # even 8-bit mantissas: immune to Dense's mixed-sign LSB drop
+WEIGHT_EXP_RANGE = (-24, 24)
+DEFAULT_VTH = 1 << 10  # spiking layers: threshold 1 = 2**10 << 6 state units
 
 
 def decay(x: np.ndarray, d_eff: np.ndarray | int) -> np.ndarray:
@@ -145,3 +148,39 @@ def split_mant_exp(
             f"exponent (largest representable {mant_max << exp_max}); reduce the input scale."
         )
     return mant, exp
+
+
+def quantize_weights(w: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
+    """Even 8-bit mantissas ``m`` and one exponent ``e`` with ``m 2**e ~ w scale``.
+
+    ``e`` is the smallest exponent that keeps ``|m| <= 254``; mantissas are even, so Lava's
+    ``Dense`` (which drops the lowest bit of mixed-sign weights) keeps them exactly.
+
+    Raises:
+        ParameterError: if a weight is not finite or too large for 8 bits << 24.
+    """
+    target = np.asarray(w, dtype=float) * scale
+    if not np.all(np.isfinite(target)):
+        raise ParameterError(
+            f"a weight matrix of shape {target.shape} holds NaN or infinite values; the trained "
+            "model is broken (check its training loss) and cannot be quantized."
+        )
+    peak = float(np.abs(target).max(initial=0.0))
+    low, high = WEIGHT_EXP_RANGE
+    exp = low if peak == 0 else max(int(np.ceil(np.log2(peak / WEIGHT_MANTISSA_MAX))), low)
+    mant = 2 * np.round(target / 2.0 ** (exp + 1)).astype(np.int64)
+    if exp > high or np.abs(mant).max(initial=0) > WEIGHT_MANTISSA_MAX:
+        raise ParameterError(f"a weight of {peak:g} state units does not fit 8 bits << {high}.")
+    return mant, exp
+
+
+def state_unit(owner: str, vth: int, theta: float) -> float:
+    """Integer state units per value unit when the threshold ``theta`` is the integer ``vth``
+    (a spike when ``v > vth << 6``): ``(vth << 6) / theta``.
+
+    Raises:
+        ParameterError: if ``vth`` is not an integer in [1, 2**17).
+    """
+    if int(vth) != vth or not 1 <= vth < 1 << VTH_BITS:
+        raise ParameterError(f"{owner}: vth must be an integer in [1, 2**17), got {vth}.")
+    return (int(vth) << VTH_SHIFT) / theta

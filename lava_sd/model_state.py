@@ -15,12 +15,6 @@ def load_state(model: Any, state_type: type[NamedTuple]) -> Any:
     return state_type(*(getattr(model, key) for key in state_type._fields))
 
 
-def store_state(model: Any, state: NamedTuple) -> None:
-    """Write every field of ``state`` into the model Var of the same name (cast to its type)."""
-    for key, value in zip(state._fields, state, strict=True):
-        getattr(model, key)[:] = value
-
-
 class DerivedFromVars:
     """Mixin for process models: values computed from Vars (integer parameters, Lava-ready
     weights) once per run instead of every step, and again after Lava's ``set()``."""

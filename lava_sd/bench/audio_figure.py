@@ -9,13 +9,13 @@ import numpy as np
 import torch
 from lava.proc.io.sink import RingBuffer as Sink
 
-from lava_sd.convert import ConvertedNetwork
-from lava_sd.encoding import decode_spikes
+from lava_sd.models.sigma_delta.config import decode_spikes
+from lava_sd.network import Network
 from lava_sd.run import run
-from lava_sd.torch.lprnn import LpRNNClassifier
+from lava_sd.torch.classifier import Classifier
 
 
-def sample_traces(net: ConvertedNetwork, x: np.ndarray, length: int) -> dict[str, np.ndarray]:
+def sample_traces(net: Network, x: np.ndarray, length: int) -> dict[str, np.ndarray]:
     """One sample in Lava fixed point: every layer's spikes (n, steps) and the last layer's
     decoded value (n, steps), decoded from its spikes with its own feedback filter."""
     procs, num_steps = net.graph(x[None, :, :length], np.array([length]), "fixed")
@@ -30,20 +30,17 @@ def sample_traces(net: ConvertedNetwork, x: np.ndarray, length: int) -> dict[str
     return {"spikes": spikes, "decoded": decode_spikes(spikes[-1], last["du_fb"], last["w_fb"])}
 
 
-def ann_trace(model: LpRNNClassifier, x: np.ndarray, length: int, k: int) -> np.ndarray:
+def ann_trace(model: Classifier, x: np.ndarray, length: int, k: int) -> np.ndarray:
     """The ANN's last hidden layer at SNN time resolution (n, length * k)."""
-    xr = torch.repeat_interleave(torch.from_numpy(x[None, :, :length]).float(), k, dim=-1)
-    retention = model.config["a"] ** (1.0 / k)
     with torch.no_grad():
-        for layer in model.layers:
-            xr = layer(xr, retention)
-    return xr[0].numpy()
+        h = model.outputs(torch.from_numpy(x[None, :, :length]).float(), k, 0)[-1]
+    return h[0].numpy()
 
 
 def plot_audio(
     entry: dict[str, Any],
-    net: ConvertedNetwork,
-    model: LpRNNClassifier,
+    net: Network,
+    model: Classifier,
     x: np.ndarray,
     length: int,
     path: Path,

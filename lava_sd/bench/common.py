@@ -1,24 +1,87 @@
-"""What every classification benchmark does with a trained network: run it in Lava float and
-fixed point in chunks, and report accuracy, activity and cost in one result entry."""
+"""What every classification benchmark does: find its rows in the registry, train (or load) each
+model from its preset, run it in Lava float and fixed point in chunks, and report accuracy,
+activity and cost in one result entry.
+
+A benchmark's rows are the registered models' presets named after it: preset ``"har_watch"`` of
+model ``alif`` is the row ``alif``, preset ``"har_watch_feedforward"`` of ``lprnn`` (label
+``sigma_delta_ff``) another; a new model with such a preset adds its row, no benchmark code
+changes. Each row's checkpoint is ``<weights_dir>/<benchmark>_<label>.npz``.
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from lava_sd.convert import ConvertedNetwork
-from lava_sd.convert_spiking import SpikingNetwork
-from lava_sd.torch.spiking_classifier import SpikingClassifier
-from lava_sd.torch.training import train_classifier
+import lava_sd.weights
+from lava_sd.network import Network
+from lava_sd.registry import REGISTRY, ModelSpec
 
 CHUNK = 300  # samples per Lava run
+WEIGHTS_DIR = lava_sd.weights.DIRECTORY
+RESULTS = Path("benchmarks/results")
+SEED = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One benchmark row: a registered model with one of its presets."""
+
+    label: str
+    spec: ModelSpec
+    preset: str
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The preset's ``{"classifier": ..., "training": ...}`` settings."""
+        return self.spec.preset(self.preset)
+
+    def weights(self, weights_dir: Path, benchmark: str) -> Path:
+        """Where this row's checkpoint lives."""
+        return weights_dir / f"{benchmark}_{self.label}.npz"
+
+
+def rows(benchmark: str) -> list[Row]:
+    """Every registered model's presets for ``benchmark``, in registry order."""
+    found = []
+    for spec in REGISTRY.values():
+        for name, preset in spec.presets.items():
+            if name == benchmark or name.startswith(benchmark + "_"):
+                found.append(Row(preset.get("label", spec.name), spec, name))
+    return found
+
+
+def build_and_train(
+    row: Row,
+    train: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+    n_classes: int,
+    *,
+    seed: int = SEED,
+    progress: bool = True,
+    classifier: dict[str, Any] | None = None,
+    training: dict[str, Any] | None = None,
+) -> Any:
+    """A ``lava_sd.Classifier`` of ``row``'s preset (with ``classifier`` / ``training``
+    overrides), trained with the model's recipe (``lava_sd.torch.recipe.train_recipe``)."""
+    from lava_sd.torch.classifier import Classifier
+    from lava_sd.torch.recipe import train_recipe
+
+    settings = row.settings
+    options = {**settings["classifier"], **(classifier or {})}
+    hidden = options.pop("hidden")
+    model = Classifier(row.spec.name, train[0].shape[1], hidden, n_classes, seed=seed, **options)
+    recipe = {**settings["training"], **(training or {})}
+    train_recipe(model, train, seed=seed, progress=progress, **recipe)
+    return model
 
 
 def evaluate_lava(
-    net: ConvertedNetwork | SpikingNetwork,
+    net: Network,
     x: np.ndarray,
     lengths: np.ndarray,
     backend: str,
@@ -48,15 +111,14 @@ def evaluate_lava(
 
 
 def lava_entry(
-    net: ConvertedNetwork | SpikingNetwork,
+    net: Network,
     x: np.ndarray,
     lengths: np.ndarray,
     y: np.ndarray,
     progress: bool,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Run ``net`` in both backends: accuracies, timings, overflow, spikes, synaptic operations
-    and dense MACs per sample, activity sparsity (event-based networks). Also returns the fixed
-    point predictions."""
+    and dense MACs per sample, activity sparsity. Also returns the fixed-point predictions."""
     entry: dict[str, Any] = {}
     lava = {b: evaluate_lava(net, x, lengths, b, progress) for b in ("float", "fixed")}
     for backend, out in lava.items():
@@ -68,38 +130,22 @@ def lava_entry(
         spikes_per_sample=float(sum(s.sum(1) for s in fixed_spikes).mean()),
         synops_per_sample=float(net.synops(fixed_spikes).mean()),
         dense_macs_per_sample=float(net.dense_macs(lengths).mean()),
+        activity_sparsity=net.activity_sparsity(fixed_spikes, lengths),
     )
-    if isinstance(net, SpikingNetwork):
-        unit_steps = sum(layer.n for layer in net.layers) * lengths.sum() * net.frame_steps
-        entry["activity_sparsity"] = float(1 - sum(s.sum() for s in fixed_spikes) / unit_steps)
     return entry, lava["fixed"]["logits"].argmax(1)
 
 
-def train_spiking(
-    kind: str,
-    train: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
-    settings: dict[str, Any],
-    *,
-    seed: int,
-    progress: bool = True,
-) -> SpikingClassifier:
-    """Train a ``SpikingClassifier`` of ``kind`` on ``train`` with ``settings`` (hidden,
-    frame_steps, readout_decay, epochs, lr)."""
-    torch.set_num_threads(1)  # small per-step tensors: one thread is faster and robust
-    x, _, y = train
-    model = SpikingClassifier(
-        kind,
-        x.shape[1],
-        settings["hidden"],
-        int(y.max()) + 1,
-        frame_steps=settings["frame_steps"],
-        readout_decay=settings["readout_decay"],
-        seed=seed,
-    )
-    train_classifier(
-        model, train, epochs=settings["epochs"], lr=settings["lr"], seed=seed, progress=progress
-    )
-    return model
+def torch_accuracies(model: Any, x: np.ndarray, lengths: np.ndarray, y: np.ndarray) -> dict:
+    """Torch accuracy of ``model`` as its Lava network runs (``acc_torch``) and, for a model
+    trained in frame form, in frame form (``acc_torch_frame_form``)."""
+    from lava_sd.torch.training import accuracy
+
+    torch.set_num_threads(1)
+    test = (torch.from_numpy(x), torch.from_numpy(lengths), torch.from_numpy(y))
+    entry = {"acc_torch": accuracy(model, *test)}
+    if REGISTRY[model.model].dense_per_frame:
+        entry["acc_torch_frame_form"] = accuracy(model, *test, frame_steps=1, frame_offset=0)
+    return entry
 
 
 def n_parameters(model: torch.nn.Module) -> int:

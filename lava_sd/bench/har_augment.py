@@ -18,7 +18,15 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from lava_sd.bench.har_watch import AUGMENT, RESULTS, evaluate_model, train_model
+from lava_sd.bench.common import RESULTS
+from lava_sd.bench.har_watch import (
+    AUGMENT,
+    add_training_overrides,
+    evaluate_model,
+    row_by_label,
+    train_model,
+    training_overrides,
+)
 from lava_sd.data import load_watch_windows
 
 KIND = "lprnn"
@@ -26,17 +34,25 @@ VALIDATION = dict(test_subjects=(8,), exclude_subjects=(9, 10))
 CANDIDATES: dict[str, dict[str, Any] | None] = {"none": None, "rotate_gain": AUGMENT}
 
 
-def _train(name: str, path: Path) -> None:
+def _train(name: str, path: Path, training: dict[str, Any]) -> None:
     """Train the lpRNN with candidate ``name`` on the validation split; save it to ``path``."""
     splits = load_watch_windows(**VALIDATION)
-    train_model(KIND, splits, path, progress=False, augment=CANDIDATES[name])
+    train_model(row_by_label(KIND), splits, path, False, CANDIDATES[name], training)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options of ``lava-sd bench har-augment``."""
+    parser = argparse.ArgumentParser(
+        prog="lava-sd bench har-augment", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS / "har_augment_validation.json")
+    add_training_overrides(parser)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har-augment [--out PATH]``."""
-    parser = argparse.ArgumentParser(prog="lava-sd bench har-augment")
-    parser.add_argument("--out", type=Path, default=RESULTS / "har_augment_validation.json")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     splits = load_watch_windows(**VALIDATION)
     print(splits.describe(), flush=True)
     rows = {}
@@ -44,9 +60,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         paths = [Path(tmp) / f"{name}.npz" for name in CANDIDATES]
         print(f"training {len(CANDIDATES)} candidates side by side ...", flush=True)
         with ProcessPoolExecutor(max_workers=2) as pool:
-            list(pool.map(_train, CANDIDATES, paths))
+            overrides = [training_overrides(args)] * len(CANDIDATES)
+            list(pool.map(_train, CANDIDATES, paths, overrides))
         for name, path in zip(CANDIDATES, paths, strict=True):
-            entry, _ = evaluate_model(KIND, splits, None, False, path, progress=False)
+            entry, _ = evaluate_model(row_by_label(KIND), splits, None, False, path, progress=False)
             rows[name] = {
                 key: entry[key]
                 for key in ("acc_torch", "acc_lava_float", "acc_lava_fixed", "macro_f1_lava_fixed",
@@ -69,3 +86,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"chosen: {report['chosen']} (highest torch accuracy on subject 8); wrote {args.out}")
     return report
+
+
+if __name__ == "__main__":
+    main()

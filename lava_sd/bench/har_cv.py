@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
+from lava_sd.bench.common import RESULTS, SEED
 from lava_sd.bench.har_watch import (
     AUGMENT,
-    RESULTS,
-    SEED,
+    add_training_overrides,
     evaluate_model,
+    row_by_label,
     train_model,
+    training_overrides,
     training_set,
 )
 from lava_sd.data import load_watch_windows, random_forest_baseline
@@ -32,27 +34,37 @@ FOLDS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
 KIND = "lprnn"
 
 
-def _train_fold(test_subjects: tuple[int, int], path: Path) -> None:
+def _train_fold(test_subjects: tuple[int, int], path: Path, training: dict[str, Any]) -> None:
     """Train the fold's ΣΔ-lpRNN (augmented, as the benchmark) and save it to ``path``."""
     splits = load_watch_windows(test_subjects=test_subjects)
-    train_model(KIND, splits, path, progress=False, augment=AUGMENT)
+    train_model(row_by_label(KIND), splits, path, False, AUGMENT, training)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options of ``lava-sd bench har-cv``."""
+    parser = argparse.ArgumentParser(
+        prog="lava-sd bench har-cv", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--n-test", type=int, default=None, help="evaluate N windows per fold")
+    parser.add_argument("--out", type=Path, default=RESULTS / "har_watch_cv.json")
+    add_training_overrides(parser)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har-cv [--n-test N] [--out PATH]``."""
-    parser = argparse.ArgumentParser(prog="lava-sd bench har-cv")
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate N windows per fold")
-    parser.add_argument("--out", type=Path, default=RESULTS / "har_watch_cv.json")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     folds = []
     with tempfile.TemporaryDirectory() as tmp:
         paths = [Path(tmp) / f"fold_{a}_{b}.npz" for a, b in FOLDS]
         print(f"training {len(FOLDS)} folds, two at a time ...", flush=True)
         with ProcessPoolExecutor(max_workers=2) as pool:
-            list(pool.map(_train_fold, FOLDS, paths))
+            list(pool.map(_train_fold, FOLDS, paths, [training_overrides(args)] * len(FOLDS)))
         for test_subjects, path in zip(FOLDS, paths, strict=True):
             splits = load_watch_windows(test_subjects=test_subjects)
-            entry, _ = evaluate_model(KIND, splits, args.n_test, False, path, progress=False)
+            entry, _ = evaluate_model(
+                row_by_label(KIND), splits, args.n_test, False, path, progress=False
+            )
             forest = random_forest_baseline(splits, seed=SEED)
             forest_augmented = random_forest_baseline(training_set(splits), seed=SEED)
             row = {
@@ -92,3 +104,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{key}: {value['mean']:.3f} +- {value['std']:.3f}")
     print(f"wrote {args.out}")
     return report
+
+
+if __name__ == "__main__":
+    main()

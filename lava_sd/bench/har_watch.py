@@ -1,13 +1,14 @@
-"""Human activity recognition on smartwatch signals (seglearn watch data), every model.
+"""Human activity recognition on smartwatch signals (seglearn watch data), every registered model.
 
 Raw, normalized accelerometer and gyroscope samples (6 channels, 25 Hz, 2 s windows with 50 %
 overlap) go straight into each recurrent network, no encoding (L2MU, arXiv 2407.04076). The
 held-out subjects (9 and 10) never contribute a training window (``lava_sd.data.har_watch``).
-``lava-sd bench har`` evaluates the shipped weights (``lava_sd/weights/har_<model>.npz``);
-``--train [MODEL ...]`` retrains them first, on the training windows plus two rotated, rescaled
-copies of each (``AUGMENT``, chosen on subject 8 by ``lava-sd bench har-augment``).
+``lava-sd bench har`` evaluates the shipped checkpoints (``lava_sd/weights/har_watch_<row>.npz``)
+of every model with a ``"har_watch"`` preset (``lava_sd.bench.common.rows``); ``--train
+[ROW ...]`` retrains them first, on the training windows plus two rotated, rescaled copies of each
+(``AUGMENT``, chosen on subject 8 by ``lava-sd bench har-augment``).
 
-Per model: torch accuracy (``acc_torch``: the network the Lava one implements; for the 3-bit ΣΔ
+Per row: torch accuracy (``acc_torch``: the network the Lava one implements; for the 3-bit ΣΔ
 networks that is their SNN-time form), Lava floating_pt and fixed_pt accuracy and macro-F1,
 spikes and synaptic operations per window, activity sparsity, parameter count and wall times,
 plus a random forest on window statistics as the classical baseline (trained on the plain and
@@ -26,29 +27,23 @@ from typing import Any
 import numpy as np
 import torch
 
-import lava_sd.weights
-from lava_sd.bench.common import lava_entry, n_parameters, train_spiking
+from lava_sd.bench.common import (
+    RESULTS,
+    SEED,
+    WEIGHTS_DIR,
+    Row,
+    build_and_train,
+    lava_entry,
+    n_parameters,
+    rows,
+)
+from lava_sd.checkpoint import load
 from lava_sd.convert import convert
-from lava_sd.convert_spiking import convert_spiking
 from lava_sd.data import augment_rotations, load_watch_windows, macro_f1, random_forest_baseline
-from lava_sd.data.har_watch import HarSplits
-from lava_sd.torch.checkpoint import load_classifiers, save_classifiers
-from lava_sd.torch.lprnn import LpRNNClassifier
-from lava_sd.torch.training import accuracy, seed_everything, train_classifier
+from lava_sd.data.har_watch import FEATURE_RECIPE, HarSplits
+from lava_sd.torch.training import accuracy
 
-WEIGHTS_DIR = Path(lava_sd.weights.__file__).parent
-RESULTS = Path("benchmarks/results")
-SEED = 0
-MODELS = ("lprnn", "sigma_delta_ff", "alif", "spiking_lstm", "egru")
-# ΣΔ networks: 3-bit QAT in frame form, then fine-tuned at SNN time (K steps per sample).
-SIGMA_DELTA = dict(hidden=(64, 64), frame_steps=4, frame_offset=2, epochs=30, finetune=3)
-# Event-based networks: one recurrent layer of 64; ALIF and spiking LSTM 2 steps per sample,
-# EGRU one (its graded events carry values).
-SPIKING = {
-    "alif": dict(hidden=(64,), frame_steps=2, readout_decay=410 / 4096, epochs=20, lr=5e-3),
-    "spiking_lstm": dict(hidden=(64,), frame_steps=2, readout_decay=410 / 4096, epochs=20, lr=5e-3),
-    "egru": dict(hidden=(64,), frame_steps=1, readout_decay=0.25, epochs=20, lr=5e-3),
-}
+BENCHMARK = "har_watch"
 # Every model trains on the training windows plus two rotated, rescaled copies of each
 # (lava_sd.data.har_augment), a setting chosen on subject 8 by ``lava-sd bench har-augment``.
 AUGMENT = dict(copies=2, max_angle_deg=20.0, gain=(0.9, 1.1), seed=SEED)
@@ -65,124 +60,133 @@ def as_tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor
     return torch.from_numpy(x), torch.from_numpy(lengths), torch.from_numpy(y)
 
 
-def train_sigma_delta(
-    kind: str, train: tuple[torch.Tensor, ...], progress: bool
-) -> LpRNNClassifier:
-    """The 3-bit ΣΔ network (``lprnn``: recurrent; ``sigma_delta_ff``: feed-forward)."""
-    torch.set_num_threads(1)
-    seed_everything(SEED)
-    s = SIGMA_DELTA
-    model = LpRNNClassifier(
-        train[0].shape[1], s["hidden"], int(train[2].max()) + 1, recurrent=kind == "lprnn"
-    )
-    train_classifier(model, train, epochs=s["epochs"], seed=SEED, progress=progress)
-    train_classifier(
-        model, train, epochs=s["finetune"], lr=1e-3, seed=SEED, progress=progress,
-        frame_steps=s["frame_steps"], frame_offset=s["frame_offset"],
-    )  # fmt: skip
-    return model
+def row_by_label(label: str) -> Row:
+    """The benchmark row called ``label``."""
+    return next(row for row in rows(BENCHMARK) if row.label == label)
 
 
 def train_model(
-    kind: str, splits: HarSplits, weights: Path, progress: bool, augment: dict[str, Any] | None
+    row: Row,
+    splits: HarSplits,
+    weights: Path,
+    progress: bool,
+    augment: dict[str, Any] | None,
+    training: dict[str, Any] | None = None,
 ) -> None:
-    """Train one model on ``training_set(splits, augment)`` and save it to ``weights``."""
+    """Train one row on ``training_set(splits, augment)`` (``training`` overrides its preset's
+    recipe, e.g. fewer epochs) and save it to ``weights``."""
     started = time.perf_counter()
     train = training_set(splits, augment)
-    tensors = as_tensors(train.x_train, train.y_train)
-    if kind in SPIKING:
-        model = train_spiking(kind, tensors, SPIKING[kind], seed=SEED, progress=progress)
-    else:
-        model = train_sigma_delta(kind, tensors, progress)
-    meta = {
-        "seed": SEED,
-        "train_seconds": time.perf_counter() - started,
-        "n_train_windows": len(train.y_train),
-        "augment": augment,
-    }
-    save_classifiers(weights, {kind: model}, meta)
+    model = build_and_train(
+        row, as_tensors(train.x_train, train.y_train), len(splits.class_names), seed=SEED,
+        progress=progress, training=training,
+    )  # fmt: skip
+    model.class_names = [str(c) for c in splits.class_names]
+    model.normaliser, model.feature_recipe = splits.normaliser, FEATURE_RECIPE
+    model.save(
+        weights, seed=SEED, train_seconds=time.perf_counter() - started,
+        n_train_windows=len(train.y_train), augment=augment,
+        command=f"lava-sd bench har --train {row.label}",
+    )  # fmt: skip
 
 
 def evaluate_model(
-    kind: str, splits: HarSplits, n_test: int | None, retrain: bool, weights: Path, progress: bool
+    row: Row, splits: HarSplits, n_test: int | None, retrain: bool, weights: Path, progress: bool
 ) -> tuple[dict[str, Any], np.ndarray]:
-    """Train (or load) one model and evaluate it in torch and Lava; ``(entry, fixed preds)``."""
+    """Train (or load) one row and evaluate it in torch and Lava; ``(entry, fixed preds)``."""
     if retrain:
-        train_model(kind, splits, weights, progress, AUGMENT)
-    models, meta = load_classifiers(weights)
-    model = models[kind]
+        train_model(row, splits, weights, progress, AUGMENT)
+    model = load(weights)
     x, y = splits.x_test, splits.y_test
     if n_test is not None:
         x, y = x[:n_test], y[:n_test]
     test = as_tensors(x, y)
     lengths = test[1].numpy()
     torch.set_num_threads(1)
-    if kind in SPIKING:
-        net, forward = convert_spiking(model), {}
-        steps = net.frame_steps
-    else:
-        s = SIGMA_DELTA
-        forward = dict(frame_steps=s["frame_steps"], frame_offset=s["frame_offset"])
-        net = convert(model, **forward)
-        steps = s["frame_steps"]
+    net = convert(model)
     with torch.no_grad():
-        torch_pred = model(*test[:2], **forward).argmax(1).numpy()
+        torch_pred = model(*test[:2]).argmax(1).numpy()
     acc_torch = float((torch_pred == y).mean())
+    frame_based = row.spec.dense_per_frame
     entry: dict[str, Any] = {
         # The torch network the Lava one implements (ΣΔ: the 3-bit network at SNN time).
         "acc_torch": acc_torch,
         "macro_f1_torch": macro_f1(y, torch_pred, len(splits.class_names)),
         # audio_digits.json's keys: ANN float / 3-bit (SNN time and frame form).
-        "acc_ann_float": acc_torch if kind in SPIKING else None,
-        "acc_ann_quant": None if kind in SPIKING else acc_torch,
-        "acc_ann_quant_frame_form": None if kind in SPIKING else accuracy(model, *test),
+        "acc_ann_float": None if frame_based else acc_torch,
+        "acc_ann_quant": acc_torch if frame_based else None,
+        "acc_ann_quant_frame_form": (
+            accuracy(model, *test, frame_steps=1, frame_offset=0) if frame_based else None
+        ),
     }
     lava, fixed_pred = lava_entry(net, x, lengths, y, progress)
     entry.update(lava)
+    info = model.training_info
     entry.update(
         macro_f1_lava_fixed=macro_f1(y, fixed_pred, len(splits.class_names)),
         n_parameters=n_parameters(model),
-        snn_steps_per_frame=steps,
+        snn_steps_per_frame=net.frame_steps,
         hidden=list(model.config["hidden"]),
         weights_file=weights.name,
-        train_seconds=meta.get("train_seconds"),
-        n_train_windows=meta.get("n_train_windows"),
-        augment=meta.get("augment"),
+        train_seconds=info.get("train_seconds"),
+        n_train_windows=info.get("n_train_windows"),
+        augment=info.get("augment"),
     )
     return entry, fixed_pred
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench har [--train [MODEL ...]] [--models ...] [--n-test N] [--out PATH]``."""
-    parser = argparse.ArgumentParser(prog="lava-sd bench har")
+def add_training_overrides(parser: argparse.ArgumentParser) -> None:
+    """``--epochs`` / ``--finetune-epochs``: override the preset's recipe (e.g. a smoke run)."""
+    parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
     parser.add_argument(
-        "--train", nargs="*", choices=MODELS, default=None, help="retrain these models first"
+        "--finetune-epochs", type=int, default=None, help="override the preset's fine-tuning epochs"
     )
-    parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
+
+
+def training_overrides(args: argparse.Namespace) -> dict[str, int]:
+    """The recipe settings given on the command line."""
+    given = {"epochs": args.epochs, "finetune_epochs": args.finetune_epochs}
+    return {key: value for key, value in given.items() if value is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options of ``lava-sd bench har``."""
+    labels = [row.label for row in rows(BENCHMARK)]
+    parser = argparse.ArgumentParser(prog="lava-sd bench har", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--train", nargs="*", choices=labels, default=None, help="retrain these rows first"
+    )
+    parser.add_argument("--models", nargs="+", choices=labels, default=labels)
     parser.add_argument("--n-test", type=int, default=None, help="evaluate the first N windows")
     parser.add_argument("--out", type=Path, default=RESULTS / "har_watch.json")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench har [--train [ROW ...]] [--models ...] [--n-test N] [--out PATH]``."""
+    args = build_parser().parse_args(argv)
     retrain = set(args.models if args.train == [] else args.train or [])
     splits = load_watch_windows()
     entries, predictions = {}, {}
-    for kind in args.models:
-        print(f"== {kind} ==", flush=True)
-        entry, pred = evaluate_model(
-            kind, splits, args.n_test, kind in retrain, args.weights_dir / f"har_{kind}.npz", True
-        )
-        entries[kind], predictions[kind] = entry, pred
+    for row in rows(BENCHMARK):
+        if row.label not in args.models:
+            continue
+        print(f"== {row.label} ==", flush=True)
+        weights = row.weights(args.weights_dir, BENCHMARK)
+        entry, pred = evaluate_model(row, splits, args.n_test, row.label in retrain, weights, True)
+        entries[row.label], predictions[row.label] = entry, pred
         accs = ", ".join(
             f"{name} {entry[key]:.3f}"
             for name, key in (("torch", "acc_torch"), ("Lava float", "acc_lava_float"),
                               ("Lava fixed", "acc_lava_fixed"), ("F1", "macro_f1_lava_fixed"))
         )  # fmt: skip
-        print(f"{kind}: {accs}")
+        print(f"{row.label}: {accs}")
     n_test = len(splits.y_test) if args.n_test is None else min(args.n_test, len(splits.y_test))
     baseline = random_forest_baseline(splits, seed=SEED)
     baseline_augmented = random_forest_baseline(training_set(splits), seed=SEED)
     report = {
-        "benchmark": "har_watch",
+        "benchmark": BENCHMARK,
         "dataset": splits.describe(),
         "n_train": int(len(splits.y_train)),
         "n_test": int(n_test),
@@ -203,3 +207,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"random forest{name}: {forest['acc']:.3f} (macro-F1 {forest['macro_f1']:.3f})")
     print(f"wrote {args.out} and {args.out.with_suffix('.png')}")
     return report
+
+
+if __name__ == "__main__":
+    main()

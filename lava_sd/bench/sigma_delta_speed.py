@@ -18,9 +18,9 @@ from lava.proc.io.sink import RingBuffer as Sink
 from lava.proc.io.source import RingBuffer as Source
 from tqdm.auto import tqdm
 
-from lava_sd.encoding import SigmaDeltaConfig
 from lava_sd.harness import drive
-from lava_sd.neurons.sigma_delta.process import SigmaDelta
+from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
+from lava_sd.models.sigma_delta.proc.process import SigmaDelta
 from lava_sd.run import run
 
 RESULTS = Path("benchmarks/results")

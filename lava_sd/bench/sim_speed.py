@@ -1,14 +1,14 @@
 """Simulation speed of the spoken-digits ΣΔ-lpRNN: batched Lava, the numpy floor, Lava built-ins.
 
-One run measures the cost per sample per step (µs) of the shipped network (13 -> LpLinear 64 ->
-LpRNN 64, ``lava_sd/weights/lprnn_fsdd.npz``) on the first test recordings, ``--frames`` MFCC
-frames each (8 SNN steps per frame, plus the 4-step readout offset):
+One run measures the cost per sample per step (µs) of the shipped network (13 -> ΣΔ 64 ->
+recurrent ΣΔ 64, ``lava_sd/weights/audio_digits_lprnn.npz``) on the first test recordings,
+``--frames`` MFCC frames each (8 SNN steps per frame, plus the 4-step readout offset):
 
 (a) ``lava_sd`` in Lava ``fixed_pt`` at each ``--batches`` size: a ring-buffer source and one
     process per layer; ``seconds_run`` (Lava's ``run()`` only) / steps / batch;
 (b) the numpy floor: the same integer network as a plain numpy loop, batched, calling the same
-    functions as the Lava models (``dense_fixed``, ``step_fixed``, ``record_readout``); at every
-    batch size it must give the same spike counts and readout sums as (a), or the run fails;
+    functions as the Lava models (``lava_sd.layer.simulate``); at every batch size it must give
+    the same spike counts and readout sums as (a), or the run fails;
 (c) the closest network of Lava's built-in processes, one sample at a time (Lava's ``Dense``
     and ``LIF`` take no batch axis): source -> Dense -> LIF -> Dense -> LIF with a recurrent
     Dense, the same sizes, converted integer weights and steps (``BUILTIN_NOTE``).
@@ -27,23 +27,18 @@ import math
 import os
 import platform
 import sys
-import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from lava_sd.convert import ConvertedNetwork, LayerMapping, SNNOutput
-from lava_sd.layers.lprnn.models import record_readout
-from lava_sd.neurons.sigma_delta.dynamics import SigmaDeltaState, fixed_params, step_fixed
+from lava_sd.layer.simulate import SimulationResult, simulate
+from lava_sd.network import Network, NetworkOutput
 from lava_sd.run import run
-from lava_sd.synapses.batch_dense.dynamics import dense_fixed, fixed_weights
 
 RESULTS = Path("benchmarks/results")
 TARGETS = {"ratio_vs_numpy_floor_b256": ("<=", 3.0), "speedup_vs_builtin_b1": (">=", 50.0)}
 FLOOR_REPEATS_MIN = 3  # the floor is cheap: always take the best of at least 3 runs
-NEURON_PARAMS = ("du_in", "du_ip", "du_fb", "dv", "w_fb", "vth", "bias_mant", "bias_exp")
 BUILTIN_NOTE = (
     "RingBuffer -> Dense(W0, graded) -> LIF -> Dense(W1) -> LIF, plus a recurrent Dense(U) from "
     "the second LIF to itself: 6 Lava processes for 2 layers (lava_sd: 3), the same sizes, "
@@ -55,62 +50,7 @@ BUILTIN_NOTE = (
 )
 
 
-@dataclass
-class FloorRun:
-    """The numpy floor's spike counts and decoded sums per layer, and its wall time."""
-
-    spikes: list[np.ndarray]
-    d_sums: list[np.ndarray]
-    seconds: float
-
-
-class _FloorLayer:
-    """One layer of the numpy floor: the arithmetic of ``AbstractLpLayerFixed.run_spk``."""
-
-    def __init__(self, layer: LayerMapping, n_frames: np.ndarray, frame_steps: int, offset: int):
-        p = layer.fixed_params
-        batch, n = len(n_frames), layer.n
-        self.weights = fixed_weights(p["weights"])
-        self.rec_weights = fixed_weights(p["rec_weights"]) if "rec_weights" in p else None
-        self.weight_exp = int(p["weight_exp"])
-        self.num_message_bits = int(p.get("num_message_bits", 0))
-        self.params = fixed_params(*(p[key] for key in NEURON_PARAMS))
-        self.state = SigmaDeltaState(*(np.zeros((batch, n), np.int64) for _ in range(5)))
-        self.overflow = np.zeros((batch, n), np.int64)
-        self.spike_count = np.zeros((batch, n), np.int64)
-        self.d_sum = np.zeros((batch, n))
-        self.readout = (n_frames, frame_steps, offset)
-
-    def step(self, time_step: int, s_in: np.ndarray) -> np.ndarray:
-        a_in = dense_fixed(s_in, self.weights, self.weight_exp, self.num_message_bits)
-        if self.rec_weights is not None:
-            a_in = a_in + dense_fixed(self.state.s, self.rec_weights, self.weight_exp, 0)
-        self.state, overflowed = step_fixed(self.state, a_in, self.params)
-        self.overflow += overflowed
-        s = self.state.s
-        record_readout(time_step, s, self.state.i_fb, *self.readout, self.spike_count, self.d_sum)
-        return s
-
-
-def numpy_floor(net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray) -> FloorRun:
-    """Run the converted network's integer dynamics on a padded batch in plain numpy.
-
-    The same input (``net.input_data``), step order and functions as the Lava ``fixed_pt``
-    layers; within a step each layer sees the previous layer's spikes of that step, as in Lava.
-    """
-    data = net.input_data(np.asarray(x), "fixed")
-    n_frames = np.asarray(lengths, dtype=np.int64)
-    layers = [_FloorLayer(lay, n_frames, net.frame_steps, net.frame_offset) for lay in net.layers]
-    started = time.perf_counter()
-    for t in range(data.shape[-1]):
-        s = data[..., t]
-        for layer in layers:
-            s = layer.step(t + 1, s)
-    seconds = time.perf_counter() - started
-    return FloorRun([la.spike_count for la in layers], [la.d_sum for la in layers], seconds)
-
-
-def builtin_graph(net: ConvertedNetwork, sample: np.ndarray) -> tuple[Any, list[Any]]:
+def builtin_graph(net: Network, sample: np.ndarray) -> tuple[Any, list[Any]]:
     """Lava built-in network for one sample's SNN input ``(13, T)`` (``BUILTIN_NOTE``).
 
     Returns ``(a process of the graph, the LIF populations)``.
@@ -147,7 +87,7 @@ def builtin_graph(net: ConvertedNetwork, sample: np.ndarray) -> tuple[Any, list[
     return source, lifs
 
 
-def builtin_spike_rate(net: ConvertedNetwork, sample: np.ndarray) -> float:
+def builtin_spike_rate(net: Network, sample: np.ndarray) -> float:
     """Spikes per neuron per step of the built-in network (an untimed run with sinks)."""
     from lava.proc.io.sink import RingBuffer as Sink
 
@@ -161,15 +101,15 @@ def builtin_spike_rate(net: ConvertedNetwork, sample: np.ndarray) -> float:
     return total / (steps * sum(lif.s_out.shape[0] for lif in lifs))
 
 
-def load_network() -> tuple[ConvertedNetwork, np.ndarray, np.ndarray]:
+def load_network() -> tuple[Network, np.ndarray, np.ndarray]:
     """The shipped quantized network, converted, and the padded test set ``(x, lengths)``."""
-    from lava_sd.bench.audio_digits import FRAME_OFFSET, FRAME_STEPS, SEED, WEIGHTS, tensors
+    from lava_sd.bench.audio_digits import BENCHMARK, tensors
+    from lava_sd.bench.common import SEED, WEIGHTS_DIR
+    from lava_sd.checkpoint import load
     from lava_sd.convert import convert
     from lava_sd.data import load_spoken_digits
-    from lava_sd.torch.checkpoint import load_classifiers
 
-    models, _ = load_classifiers(WEIGHTS)
-    net = convert(models["quant"], frame_steps=FRAME_STEPS, frame_offset=FRAME_OFFSET)
+    net = convert(load(WEIGHTS_DIR / f"{BENCHMARK}_lprnn.npz"))
     x, lengths, _ = (t.numpy() for t in tensors(load_spoken_digits(seed=SEED).test))
     return net, x, lengths
 
@@ -184,8 +124,8 @@ def recordings(
 
 
 def measure_lava(
-    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, repeats: int
-) -> tuple[dict[str, Any], SNNOutput]:
+    net: Network, x: np.ndarray, lengths: np.ndarray, repeats: int
+) -> tuple[dict[str, Any], NetworkOutput]:
     """(a): ``repeats`` Lava fixed_pt runs of one batch; returns timings and the last output."""
     outputs = [net.run(x, lengths, backend="fixed") for _ in range(repeats)]
     seconds = [out.run.seconds_run for out in outputs]
@@ -193,15 +133,15 @@ def measure_lava(
 
 
 def measure_floor(
-    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, repeats: int
-) -> tuple[dict[str, Any], FloorRun]:
+    net: Network, x: np.ndarray, lengths: np.ndarray, repeats: int
+) -> tuple[dict[str, Any], SimulationResult]:
     """(b): ``repeats`` numpy floor runs of one batch with BLAS at its default thread count and
     as many at one thread (as in the Lava layers); the best of all is the floor."""
     from threadpoolctl import threadpool_limits
 
-    default = [numpy_floor(net, x, lengths) for _ in range(repeats)]
+    default = [simulate(net, x, lengths) for _ in range(repeats)]
     with threadpool_limits(limits=1, user_api="blas"):
-        single = [numpy_floor(net, x, lengths) for _ in range(repeats)]
+        single = [simulate(net, x, lengths) for _ in range(repeats)]
     steps = x.shape[-1] * net.frame_steps + net.frame_offset
     timing = _timing([r.seconds for r in default + single], steps, len(lengths))
     timing.update(
@@ -212,7 +152,7 @@ def measure_floor(
 
 
 def measure_builtin(
-    net: ConvertedNetwork, x: np.ndarray, lengths: np.ndarray, samples: int
+    net: Network, x: np.ndarray, lengths: np.ndarray, samples: int
 ) -> dict[str, Any]:
     """(c): one Lava run of the built-in network per sample; best per sample-step cost."""
     data = net.input_data(np.asarray(x[:samples]), "fixed")
@@ -249,14 +189,14 @@ def _timing(seconds: list[float], steps: int, batch: int) -> dict[str, Any]:
     }
 
 
-def check_same_network(lava: SNNOutput, floor: FloorRun, batch: int) -> None:
+def check_same_network(lava: NetworkOutput, floor: SimulationResult, batch: int) -> None:
     """Raise unless the numpy floor and Lava counted the same spikes in every layer and decoded
     the same readout sums: then they ran the same network."""
     pairs = [
         (f"layer {i} spike counts", a, b)
         for i, (a, b) in enumerate(zip(lava.spikes, floor.spikes, strict=True))
     ]
-    pairs.append(("readout sums", lava.run["d_sum"], floor.d_sums[-1]))
+    pairs.append(("readout sums", lava.run["readout_sum"], floor.readout_sums[-1]))
     for what, a, b in pairs:
         if not np.array_equal(np.asarray(a), b):
             raise AssertionError(
@@ -301,7 +241,10 @@ def run_benchmark(
     return {
         "benchmark": "sim_speed",
         "network": "spoken-digits ΣΔ-lpRNN (shipped weights), fixed_pt: "
-        + " -> ".join([str(net.layers[0].n_in)] + [f"{la.kind} {la.n}" for la in net.layers]),
+        + " -> ".join(
+            [str(net.layers[0].n_in)]
+            + [f"{'LpRNN' if la.recurrent else 'LpLinear'} {la.n}" for la in net.layers]
+        ),
         "frames": frames,
         "steps": big["steps"],
         "largest_batch": batches[-1],

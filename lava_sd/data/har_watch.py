@@ -34,6 +34,7 @@ import numpy as np
 from lava_sd.checks import ParameterError
 from lava_sd.data._args import positive_float, positive_int
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError, package_data_file
+from lava_sd.data.normaliser import Normaliser
 
 __all__ = [
     "HarSplits",
@@ -46,6 +47,9 @@ __all__ = [
 ]
 
 SOURCE_RATE_HZ = 50
+# The inputs of models trained on these windows: raw accelerometer and gyroscope samples, 6
+# channels at 25 Hz (pair-averaged from 50 Hz), standardized per channel.
+FEATURE_RECIPE = "seglearn-watch-imu6-25hz"
 N_CHANNELS = 6
 N_CLASSES = 7
 N_STATISTICS = 5  # mean, std, min, max, mean |first difference|
@@ -117,6 +121,8 @@ class HarSplits:
             subjects, standardized with the *training* statistics.
         class_names: the 7 exercise abbreviations, index ``k`` naming label ``k``.
         channel_names: the 6 channel names (``ax, ay, az, wx, wy, wz``).
+        normaliser: the same statistics in float64 as a ``Normaliser`` (what a fitted model
+            stores), or ``None`` when loaded with ``normalize=False``.
         mean: float32 ``(6,)`` per-channel mean over all training windows, or ``None`` when
             loaded with ``normalize=False``. Normalize new windows as ``(x - mean[:, None]) /
             std[:, None]``.
@@ -148,6 +154,7 @@ class HarSplits:
     rate_hz: int
     test_subjects: tuple[int, ...]
     licence: str
+    normaliser: Normaliser | None = None
 
     @property
     def train_subjects(self) -> tuple[int, ...]:
@@ -292,13 +299,14 @@ def load_watch_windows(
     x, y, subject, source = x[kept], y[kept], subject[kept], source[kept]
     is_test = np.isin(subject, held_out)
 
-    mean = std = None
+    mean = std = normaliser = None
     if normalize:
         mean64 = x[~is_test].mean(axis=(0, 2))
         std64 = x[~is_test].std(axis=(0, 2))
         std64[std64 == 0] = 1.0  # a constant channel stays centred instead of dividing by 0
         x = (x - mean64[:, None]) / std64[:, None]
         mean, std = mean64.astype(np.float32), std64.astype(np.float32)
+        normaliser = Normaliser(mean64, std64)
     x = x.astype(np.float32)
 
     return HarSplits(
@@ -321,6 +329,7 @@ def load_watch_windows(
         rate_hz=rate_hz,
         test_subjects=held_out,
         licence=LICENCE,
+        normaliser=normaliser,
     )
 
 

@@ -88,6 +88,13 @@ class SequenceDataset:
         """Number of sequences."""
         return len(self.features)
 
+    def padded(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(x, lengths, labels)``: the sequences as one float32 ``(B, features, T)`` array
+        (time last), each padded by holding its last frame (``pad(..., hold_last=True)``: results
+        then do not depend on the batch composition), their lengths and int64 labels."""
+        x, lengths = pad(self.features, hold_last=True)
+        return x.astype(np.float32), lengths.astype(np.int64), self.labels.astype(np.int64)
+
     @property
     def lengths(self) -> np.ndarray:
         """int64 array ``(B,)`` with the number of time steps of each sequence."""

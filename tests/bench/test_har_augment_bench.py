@@ -11,11 +11,9 @@ from lava_sd.bench import har_augment, har_watch
 
 
 def test_validation_smoke_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(har_watch.SIGMA_DELTA, "epochs", 1)
-    monkeypatch.setitem(har_watch.SIGMA_DELTA, "finetune", 0)
     monkeypatch.setitem(har_watch.AUGMENT, "copies", 1)
     out = tmp_path / "augment.json"
-    har_augment.main(["--out", str(out)])
+    har_augment.main(["--out", str(out), "--epochs", "1", "--finetune-epochs", "0"])
     report = json.loads(out.read_text())
     assert (
         "subjects 1-7" in report["dataset"] and "test 482 windows (subjects 8)" in report["dataset"]

@@ -12,11 +12,9 @@ from lava_sd.bench import har_cv, har_watch
 
 def test_one_fold_smoke_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(har_cv, "FOLDS", ((9, 10),))
-    monkeypatch.setitem(har_watch.SIGMA_DELTA, "epochs", 1)
-    monkeypatch.setitem(har_watch.SIGMA_DELTA, "finetune", 0)
     monkeypatch.setitem(har_watch.AUGMENT, "copies", 1)
     out = tmp_path / "cv.json"
-    har_cv.main(["--n-test", "30", "--out", str(out)])
+    har_cv.main(["--n-test", "30", "--out", str(out), "--epochs", "1", "--finetune-epochs", "0"])
     report = json.loads(out.read_text())
     (fold,) = report["folds"]
     assert fold["test_subjects"] == [9, 10] and fold["n_test"] == 30

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from lava_sd.bench import sim_speed
-from lava_sd.synapses.batch_dense.dynamics import dense_fixed, fixed_weights
+from lava_sd.layer.simulate import simulate
+from lava_sd.layer.synapses import dense_fixed, fixed_weights
 
 
 def test_cli_smoke_run_gives_finite_positive_timings(tmp_path: Path) -> None:
@@ -35,12 +36,12 @@ def test_numpy_floor_equals_lava_fixed_on_a_tiny_batch() -> None:
     net, x, lengths = sim_speed.load_network()
     x, lengths = sim_speed.recordings(x, lengths, 3, 6)
     lengths[1] = 4  # one recording ends early: its padding must not be counted
-    floor = sim_speed.numpy_floor(net, x, lengths)
+    floor = simulate(net, x, lengths)
     lava = net.run(x, lengths, backend="fixed")
     assert sum(int(s.sum()) for s in floor.spikes) > 100
     for lava_counts, floor_counts in zip(lava.spikes, floor.spikes, strict=True):
         np.testing.assert_array_equal(lava_counts, floor_counts)
-    np.testing.assert_array_equal(lava.run["d_sum"], floor.d_sums[-1])
+    np.testing.assert_array_equal(lava.run["readout_sum"], floor.readout_sums[-1])
     sim_speed.check_same_network(lava, floor, 3)
     floor.spikes[1][0, 0] += 1
     with pytest.raises(AssertionError, match="layer 1 spike counts"):

@@ -13,8 +13,8 @@ from lava.magma.core.model.py.type import LavaPyType
 from lava.magma.core.resources import CPU
 from lava.magma.core.sync.protocols.loihi_protocol import LoihiProtocol
 
+from lava_sd.layer.synapses import dense_fixed, dense_float, fixed_weights
 from lava_sd.model_state import DerivedFromVars, OneBlasThread
-from lava_sd.synapses.batch_dense.dynamics import dense_fixed, dense_float, fixed_weights
 from lava_sd.synapses.batch_dense.process import BatchDense
 
 

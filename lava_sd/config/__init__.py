@@ -1,1 +1,0 @@
-"""Model parameters in the papers' terms and their float / fixed-point Lava form."""

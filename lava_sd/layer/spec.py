@@ -1,0 +1,158 @@
+"""The declarative description of a neuron that the layer framework composes.
+
+A model's ``dynamics.py`` describes its neuron once, as a ``NeuronSpec``: the parameter and
+state Vars (name, valid ranges per backend, fixed-point bits, default), the state tuple, the float
+and integer step functions and what the neuron sends. Everything else is derived from it: the
+Lava process's Vars and their per-backend validation (``layer.process``), the process models'
+``LavaPyType`` declarations (``layer.models``), the batched numpy/torch simulator
+(``layer.simulate``) and the fixed-point report.
+
+Step functions take the layer's synaptic input split in two, ``drive`` (input synapses, or the
+already weighted input) and ``recurrent`` (the recurrent synapses on the layer's last output, or
+``None``), so that gated neurons (EGRU) can treat them apart; ``summed_input`` adapts a neuron
+whose input is their sum. Only numpy is imported here: Lava's model discovery executes the
+modules that import it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from lava_sd.fixed_point import (
+    BIAS_EXP_BITS,
+    BIAS_MANT_BITS,
+    DECAY_UNITY,
+    STATE_MAX,
+    VTH_BITS,
+)
+
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class VarSpec:
+    """One neuron Var: its valid ranges per backend, its fixed-point width and its default.
+
+    Attributes:
+        name: the Var's name (a keyword argument of the layer process).
+        float_range: ``[low, high]`` in ``floating_pt``.
+        fixed_range: ``[low, high]`` in ``fixed_pt`` (always integers there).
+        bits: fixed-point width, declared as the ``LavaPyType`` precision.
+        hint: what to tell a user whose value is out of range.
+        default: value when not given; ``None`` makes the parameter required.
+        shape: ``"neuron"`` (the population's shape), ``"rows"`` (one per weight row,
+            ``(gates * n,)``, e.g. EGRU gate biases) or ``"scalar"`` (one for the layer).
+        integer: integer-valued in both backends (an exponent, a counter, a switch).
+    """
+
+    name: str
+    float_range: tuple[float, float] = (-INF, INF)
+    fixed_range: tuple[float, float] = (-STATE_MAX, STATE_MAX)
+    bits: int = 24
+    hint: str = ""
+    default: float | None = None
+    shape: str = "neuron"
+    integer: bool = False
+
+
+def current_decay(name: str, what: str, default: float | None = None) -> VarSpec:
+    """A current decay: float fraction ``1/tau`` in [0, 1]; fixed Lava ``du`` (D = du + 1)."""
+    hint = f"{what}: float 1/tau, fixed D = {name} + 1."
+    return VarSpec(name, (0, 1), (0, DECAY_UNITY - 1), 12, hint, default)
+
+
+def voltage_decay(name: str, what: str, default: float | None = None) -> VarSpec:
+    """A voltage-style decay: float fraction in [0, 1]; fixed Lava ``dv`` (D = dv)."""
+    hint = f"{what}: float fraction, fixed D = {name}."
+    return VarSpec(name, (0, 1), (0, DECAY_UNITY), 13, hint, default)
+
+
+def state_var(name: str, bits: int = 24) -> VarSpec:
+    """A 24-bit (or ``bits``-wide) state Var, 0 at the start."""
+    limit = (1 << (bits - 1)) - 1
+    return VarSpec(name, (-INF, INF), (-limit, limit), bits, f"States are {bits}-bit.", 0.0)
+
+
+_MANT = (1 << (BIAS_MANT_BITS - 1)) - 1
+THRESHOLD = VarSpec(
+    "vth", (0, INF), (0, (1 << VTH_BITS) - 1), VTH_BITS, "Threshold; fixed: v > vth << 6."
+)
+BIAS = (
+    VarSpec("bias_mant", (-INF, INF), (-_MANT - 1, _MANT), BIAS_MANT_BITS,
+            "13-bit signed mantissa.", default=0.0),
+    VarSpec("bias_exp", (0, 7), (0, 7), BIAS_EXP_BITS,
+            "3-bit exponent: bias = bias_mant << bias_exp.", default=0, integer=True),
+)  # fmt: skip
+SPIKE = VarSpec("s", (0, 1), (0, 1), 1, "Spikes are 0 or 1.", default=0.0)
+
+
+@dataclass(frozen=True)
+class NeuronSpec:
+    """A neuron model as the layer framework composes it.
+
+    Attributes:
+        name: short name, e.g. ``"alif"``.
+        state_type: the NamedTuple of the state; its fields are the state Vars, in order.
+        params: parameter Vars.
+        states: state Vars, one per field of ``state_type``.
+        float_params: Vars (name -> array) -> the parameter object ``step_float`` takes.
+        fixed_params: Vars -> the integer parameter object ``step_fixed`` takes.
+        step_float: ``(state, drive, recurrent, params, spike_fn) -> state``.
+        step_fixed: ``(state, drive, recurrent, params) -> (state, overflow)`` with ``overflow``
+            a tuple of boolean masks, one per name in ``overflow_names``.
+        overflow_names: what each overflow mask is about (a state or an intermediate sum).
+        output: the state field the layer sends and feeds back through its recurrent synapses.
+        output_bits: 0 for binary spikes, else the graded payload width.
+        gates: weight rows per neuron (3 for a GRU's update, reset and candidate).
+        decoded: for a ``"decoded"`` readout: state -> the value the neuron represents.
+    """
+
+    name: str
+    state_type: type
+    params: tuple[VarSpec, ...]
+    states: tuple[VarSpec, ...]
+    float_params: Callable[[Mapping[str, Any]], Any]
+    fixed_params: Callable[[Mapping[str, Any]], Any]
+    step_float: Callable[..., Any]
+    step_fixed: Callable[..., tuple[Any, tuple[np.ndarray, ...]]]
+    overflow_names: tuple[str, ...]
+    output: str = "s"
+    output_bits: int = 0
+    gates: int = 1
+    decoded: Callable[[Any], Any] | None = None
+
+    def __post_init__(self) -> None:
+        fields = tuple(self.state_type._fields)  # type: ignore[attr-defined]
+        if tuple(v.name for v in self.states) != fields:
+            raise ValueError(f"NeuronSpec {self.name}: states must be {fields} in that order.")
+        if self.output not in fields:
+            raise ValueError(f"NeuronSpec {self.name}: output {self.output!r} is not a state.")
+
+    @property
+    def vars(self) -> tuple[VarSpec, ...]:
+        """Parameters then states."""
+        return self.params + self.states
+
+    def var(self, name: str) -> VarSpec:
+        """The ``VarSpec`` called ``name``."""
+        return next(v for v in self.vars if v.name == name)
+
+    def initial_state(self, shape: tuple[int, ...], like: Any = None) -> NamedTuple:
+        """All-zero state of ``shape``: int64 numpy arrays, or zeros like the tensor ``like``."""
+        if like is None:
+            return self.state_type(*(np.zeros(shape, np.int64) for _ in self.states))
+        return self.state_type(*(like.new_zeros(shape) for _ in self.states))
+
+
+def summed_input(step: Callable[..., Any]) -> Callable[..., Any]:
+    """A layer step from a neuron step on one input: the neuron gets ``drive + recurrent``."""
+
+    def layer_step(state: Any, drive: Any, recurrent: Any, *args: Any) -> Any:
+        return step(state, drive if recurrent is None else drive + recurrent, *args)
+
+    layer_step.__doc__ = f"``{step.__name__}`` on ``drive + recurrent``."
+    return layer_step

@@ -1,0 +1,144 @@
+"""Map a trained ΣΔ-lpRNN (``lava_sd.Classifier("lprnn", ...)``) onto ``SigmaDelta`` layers.
+
+The mapping (``docs/lprnn_mapping.md``; measured facts in ``shared/MAPPING_NOTES.md``): the SNN
+runs ``K = frame_steps`` steps per ANN frame, so per SNN step the retention is ``r = a**(1/K)``,
+the gain ``g = 1 - r``, the activation ceiling ``Y = 6`` and the quantum ``q = Y g``. Every
+neuron is a ΣΔ neuron with ``tau_v = 1``, threshold 0, ``w_fb = -q`` and feedback decay ``g``,
+so its decoded value ``d = -i_fb`` tracks ``clamp(i_ip, 0, Y)``::
+
+    LpLinear: i_in = g W x_t                           (graded input, no memory)
+    LpRNN:    i_in <- r i_in + g q (W s_prev + U s_self) (decodes the senders, times g)
+    both:     i_ip <- max(0, r i_ip + i_in + g (b - q/2))  (the lpRNN low-pass; -q/2 removes
+                                                          the ΣΔ's half-quantum over-report)
+    readout:  logits = W_o mean_frames(d at frame ends) + b_o   (on the host)
+
+Fixed point: ``D = round(4096 g)`` and every gain uses ``g = D / 4096``; 3-bit weights
+``w = k / 8`` become even mantissas ``2k`` with ``weight_exp = -1`` (exact, and immune to
+Lava's mixed-sign LSB drop), so a layer's state unit (integer per value unit) is
+``U = 512 / (g q)`` for LpRNN and ``U = 512 X / g`` for LpLinear with inputs ``round(x X)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+
+from lava_sd.checks import ParameterError
+from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, split_mant_exp
+from lava_sd.network import LayerMapping
+
+ACT_MAX = 6.0
+WEIGHT_STEPS = 8  # 3 fractional bits
+
+
+def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
+    """Every layer of a trained 3-bit lpRNN classifier as ``SigmaDelta`` layer parameters.
+
+    ``settings`` (``lava_sd.convert.MappingSettings``): ``frame_steps`` K (<= 16 keeps every
+    state within 24 bits), ``input_scale`` X, and optional ``calibration`` inputs whose
+    pre-activations estimate each layer's largest state for the headroom report. Warns when a
+    state may saturate.
+    """
+    cfg = model.config
+    if cfg.get("frac_bits") != 3:
+        raise ParameterError(
+            "convert: the lpRNN must be trained with 3-bit weights (frac_bits=3); the fixed-"
+            "point mapping stores each weight k/8 as the exact mantissa 2k."
+        )
+    k_steps = settings.frame_steps
+    peaks = _pre_activation_peaks(model, settings.calibration)
+    layers = []
+    for i, layer in enumerate(model.layers):
+        p = {key: value.detach().double().cpu().numpy() for key, value in layer.effective().items()}
+        mapping = map_layer(i, p, cfg["a"], k_steps, settings.input_scale, peaks[i])
+        if mapping.report["headroom"] < 1.0:
+            warnings.warn(
+                f"layer {i}: the largest state ({peaks[i]:.1f} value units) exceeds the 24-bit "
+                f"range (unit {mapping.unit:.0f}); i_ip saturates there (the ΣΔ output is "
+                "clamped at 6 anyway, so this costs accuracy only if it happens often).",
+                stacklevel=2,
+            )
+        layers.append(mapping)
+    return layers
+
+
+def map_layer(
+    index: int, p: dict[str, np.ndarray], a: float, k_steps: int, x_scale: int, peak: float
+) -> LayerMapping:
+    g_float = 1.0 - a ** (1.0 / k_steps)
+    d_eff = int(round(DECAY_UNITY * g_float))
+    g = d_eff / DECAY_UNITY
+    q_float, q = ACT_MAX * g_float, ACT_MAX * g
+    mantissas = {}
+    for key in ("W", "U"):
+        if key in p:
+            if not np.all(np.isfinite(p[key])):
+                raise ParameterError(
+                    f"convert: layer {index} {key} holds NaN or infinite weights; the model "
+                    "diverged in training."
+                )
+            k = p[key] * WEIGHT_STEPS
+            if not np.allclose(k, np.round(k)):
+                raise ParameterError(f"convert: layer {index} {key} is not on the 1/8 grid.")
+            mantissas[key] = 2 * np.round(k).astype(np.int64)
+            if np.abs(mantissas[key]).max() > 254:
+                raise ParameterError(
+                    f"convert: layer {index} {key} has a weight beyond +-127/8, which does not "
+                    "fit an 8-bit mantissa; train with w_max <= 15."
+                )
+    recurrent = "U" in p
+    unit = 512.0 / (g * q) if index or recurrent else 512.0 * x_scale / g
+    shared_float = dict(
+        du_ip=g_float, du_fb=g_float, dv=1.0, w_fb=-q_float, vth=0.0, bias_exp=0,
+        bias_mant=g_float * (p["b"] - q_float / 2),
+    )  # fmt: skip
+    bias_mant, bias_exp = split_mant_exp(np.round(g * (p["b"] - q / 2) * unit))
+    shared_fixed = dict(
+        du_ip=d_eff - 1, du_fb=d_eff - 1, dv=DECAY_UNITY, w_fb=-round(q * unit), vth=0,
+        bias_mant=bias_mant, bias_exp=bias_exp, weight_exp=-1,
+    )  # fmt: skip
+    if recurrent or index:
+        gain = g_float * q_float
+        float_params = dict(shared_float, du_in=g_float, weights=gain * p["W"])
+        fixed_params = dict(shared_fixed, du_in=d_eff - 1, weights=mantissas["W"])
+        if recurrent:
+            float_params["rec_weights"] = gain * p["U"]
+            fixed_params.update(rec_weights=mantissas["U"], rec_weight_exp=-1)
+    else:
+        float_params = dict(shared_float, du_in=1.0, weights=g_float * p["W"], num_message_bits=24)
+        fixed_params = dict(shared_fixed, du_in=DECAY_UNITY - 1, weights=mantissas["W"])
+        fixed_params["num_message_bits"] = 24
+    largest = max(peak, ACT_MAX)
+    report = dict(
+        g=g,
+        D=d_eff,
+        weight_exp=-1,
+        max_k=float(max(np.abs(m).max() for m in mantissas.values()) / 2),
+        weight_error=0.0,  # 3-bit weights k/8 are the mantissas 2k, exactly
+        headroom=STATE_MAX / (largest * unit),
+    )
+    n, n_in = p["W"].shape
+    return LayerMapping("lprnn", n_in, n, recurrent, float_params, fixed_params, unit, unit, report)
+
+
+def _pre_activation_peaks(model: Any, calibration: np.ndarray | None) -> list[float]:
+    """Largest |pre-activation| per layer on ``calibration`` data (ACT_MAX without data)."""
+    if calibration is None:
+        return [ACT_MAX] * len(model.layers)
+    import torch
+
+    peaks = []
+    x = torch.as_tensor(np.asarray(calibration), dtype=torch.float32)
+    with torch.no_grad():
+        for layer in model.layers:
+            p = layer.effective()
+            h = layer(x)  # frame form
+            pre = torch.einsum("oi,bit->bot", p["W"], x) + p["b"][None, :, None]
+            if "U" in p:
+                h_prev = torch.nn.functional.pad(h[..., :-1], (1, 0))
+                pre = pre + torch.einsum("oi,bit->bot", p["U"], h_prev)
+            peaks.append(float(pre.abs().max()))
+            x = h
+    return peaks

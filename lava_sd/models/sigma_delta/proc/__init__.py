@@ -1,0 +1,1 @@
+"""The ΣΔ layer process and its models (the only modules Lava's model discovery executes here)."""

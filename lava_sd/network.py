@@ -1,0 +1,289 @@
+"""The one network type: a trained classifier mapped onto Lava layer processes.
+
+``lava_sd.convert(classifier)`` returns a ``Network``; ``Network.run`` evaluates a padded batch in
+one Lava simulation (float or fixed point) and returns logits, spike counts per layer and
+overflow. A network is a list of ``LayerMapping`` (one Lava process per layer, its keyword
+arguments for each backend and its fixed-point report) plus the input timing and the host
+readout::
+
+    input:   each frame held K = frame_steps steps (+ frame_offset steps of the last one);
+             fixed point: round(x X), X = input_scale, a 24-bit graded payload
+    layers:  the model's layer process (lava_sd.layer), the last one accumulating the readout
+    logits = W_o (readout_sum / readout_unit / samples) + b_o
+             samples = frames ("decoded" readout) or frames K ("trace" readout)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from lava_sd.checks import ParameterError, as_array
+from lava_sd.fixed_point import DECAY_UNITY
+from lava_sd.registry import ModelSpec, get_model
+from lava_sd.run import RunResult, run
+
+GRADED_INPUT_BITS = 24
+
+
+@dataclass(frozen=True)
+class LayerMapping:
+    """One layer: its Lava process arguments for both backends and its fixed-point report.
+
+    Attributes:
+        model: registered model name (the layer's process is that model's).
+        n_in, n: input width and number of neurons (units).
+        recurrent: whether the layer has recurrent synapses.
+        float_params, fixed_params: keyword arguments of the process per backend.
+        unit: fixed-point state units per value unit.
+        readout_unit: fixed-point readout units per float readout unit.
+        report: fixed-point facts (exponents, quantisation error, headroom, ...).
+    """
+
+    model: str
+    n_in: int
+    n: int
+    recurrent: bool
+    float_params: dict[str, Any]
+    fixed_params: dict[str, Any]
+    unit: float
+    readout_unit: float
+    report: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class NetworkOutput:
+    """Logits, per-layer spike counts ``(B, n)``, overflow and the raw run result.
+
+    ``overflow_steps`` sums, over layers and neurons, the steps on which a fixed-point state
+    wrapped or saturated; ``overflow`` lists each overflow by layer and state: ``(layer, name,
+    steps, first_step)``.
+    """
+
+    logits: np.ndarray
+    spikes: list[np.ndarray]
+    overflow_steps: int
+    run: RunResult
+    overflow: list[tuple[int, str, int, int]] = field(default_factory=list)
+
+
+@dataclass
+class Network:
+    """A classifier mapped onto Lava layer processes; ``run`` evaluates a batch.
+
+    Args:
+        model: registered model name.
+        layers: per-layer mappings.
+        frame_steps: simulation steps per input frame ``K``.
+        frame_offset: readout delay after each frame end ("decoded" readout).
+        input_scale: fixed-point graded input ``round(x X)``.
+        readout_decay: the trace readout's ``k`` (float; ``D = round(4096 k)`` in fixed point).
+        readout_weight, readout_bias: the host readout.
+        class_names: names of the logits' classes.
+        warnings: what the conversion warned about.
+    """
+
+    model: str
+    layers: list[LayerMapping]
+    frame_steps: int
+    frame_offset: int
+    input_scale: int
+    readout_decay: float
+    readout_weight: np.ndarray
+    readout_bias: np.ndarray
+    class_names: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The registered model of the layers."""
+        return get_model(self.model)
+
+    @property
+    def n_in(self) -> int:
+        """Input features per frame."""
+        return self.layers[0].n_in
+
+    def input_data(self, x: np.ndarray, backend: str) -> np.ndarray:
+        """Frames ``(B, F, T)`` -> simulation input (``hold_frames``)."""
+        return hold_frames(x, self.frame_steps, self.frame_offset, self.input_scale, backend)
+
+    def build(self, lengths: np.ndarray, backend: str) -> list[Any]:
+        """Connected layer processes for a batch whose samples have ``lengths`` frames."""
+        spec = self.spec
+        procs: list[Any] = []
+        for index, layer in enumerate(self.layers):
+            params = layer.float_params if backend == "float" else layer.fixed_params
+            last = index == len(self.layers) - 1
+            proc = spec.process(
+                shape=(len(lengths), layer.n), **self._readout_args(lengths, backend, last),
+                **params,
+            )  # fmt: skip
+            if procs:
+                procs[-1].s_out.connect(proc.a_in)
+            procs.append(proc)
+        return procs
+
+    def graph(self, x: np.ndarray, lengths: np.ndarray, backend: str) -> tuple[list[Any], int]:
+        """Check a padded batch and build source + layers: ``(layer processes, steps)``."""
+        from lava.proc.io.source import RingBuffer as Source
+
+        x, lengths = check_batch("Network.run", x, lengths, self.n_in)
+        data = self.input_data(x, backend)
+        procs = self.build(lengths, backend)
+        source = Source(data=data)
+        source.s_out.connect(procs[0].a_in)
+        return procs, data.shape[-1]
+
+    def run(
+        self,
+        x: np.ndarray,
+        lengths: np.ndarray,
+        *,
+        backend: str = "fixed",
+        timeout: float | None = None,
+        progress: bool = False,
+    ) -> NetworkOutput:
+        """Evaluate a padded batch ``x`` ``(B, F, T)`` with ``lengths`` ``(B,)`` in one Lava run.
+
+        Warns (``RuntimeWarning``) when a fixed-point state wrapped or saturated.
+        """
+        procs, num_steps = self.graph(x, lengths, backend)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        outputs = {"readout_sum": procs[-1].readout_sum}
+        for i, proc in enumerate(procs):
+            outputs.update(
+                {f"spikes_{i}": proc.spike_count, f"overflow_{i}": proc.overflow,
+                 f"overflow_steps_{i}": proc.overflow_steps,
+                 f"overflow_first_{i}": proc.overflow_first}
+            )  # fmt: skip
+        result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
+        unit = 1.0 if backend == "float" else self.layers[-1].readout_unit
+        samples = lengths * (1 if self.spec.readout == "decoded" else self.frame_steps)
+        mean = result["readout_sum"] / unit / samples[:, None]
+        out = NetworkOutput(
+            logits=mean @ self.readout_weight.T + self.readout_bias,
+            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
+            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
+            run=result,
+            overflow=self._overflow_events(result),
+        )
+        for index, name, steps, first in out.overflow:
+            warnings.warn(
+                f"Lava {backend}: layer {index} ({self.model}): {name} wrapped or saturated on "
+                f"{steps} step(s), first at step {first}; the fixed-point result may differ from "
+                "float. Inputs beyond the training range are the usual cause.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        return out
+
+    def _overflow_events(self, result: RunResult) -> list[tuple[int, str, int, int]]:
+        names = self.spec.neuron.overflow_names
+        events = []
+        for i in range(len(self.layers)):
+            steps, first = result[f"overflow_steps_{i}"], result[f"overflow_first_{i}"]
+            for j, name in enumerate(names):
+                if steps[j]:
+                    events.append((i, name, int(steps[j]), int(first[j])))
+        return events
+
+    def _readout_args(self, lengths: np.ndarray, backend: str, last: bool) -> dict[str, Any]:
+        """Readout keywords of a layer process: per-sample frames and where to sample."""
+        if self.spec.readout == "decoded":
+            return dict(
+                n_frames=lengths, frame_steps=self.frame_steps, frame_offset=self.frame_offset
+            )
+        k = self.readout_decay if backend == "float" else round(self.readout_decay * DECAY_UNITY)
+        return dict(n_frames=lengths * self.frame_steps, readout_decay=k if last else 0)
+
+    def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
+        """Synaptic operations per sample: each output event times its fan-out (the next
+        layer's width, the layer's own if recurrent, and the readout's for the last layer of a
+        trace readout, which is fed by events; a decoded readout reads the neurons' state)."""
+        total = np.zeros(spikes[0].shape[0])
+        for i, counts in enumerate(spikes):
+            layer = self.layers[i]
+            if i + 1 < len(self.layers):
+                fan_out = self.layers[i + 1].n
+            else:
+                fan_out = len(self.readout_bias) if self.spec.readout == "trace" else 0
+            if layer.recurrent:
+                fan_out += layer.n
+            total += counts.sum(axis=1) * fan_out
+        return total
+
+    def dense_macs(self, lengths: np.ndarray) -> np.ndarray:
+        """Multiply-accumulates per sample of the same network evaluated densely: once per
+        frame for a model whose torch form is frame-based (the lpRNN's ANN), else once per
+        simulation step; readout included."""
+        per_step = sum(
+            layer.n_in * layer.n + (layer.n * layer.n if layer.recurrent else 0)
+            for layer in self.layers
+        )
+        per_step += self.readout_weight.size
+        steps_per_frame = 1 if self.spec.dense_per_frame else self.frame_steps
+        return np.asarray(lengths) * steps_per_frame * per_step
+
+    def activity_sparsity(self, spikes: list[np.ndarray], lengths: np.ndarray) -> float:
+        """Fraction of (neuron, step) pairs without an output event over the samples' own
+        steps (their frames times K, plus the readout offset)."""
+        own_steps = np.asarray(lengths) * self.frame_steps + self.frame_offset
+        unit_steps = sum(layer.n for layer in self.layers) * own_steps.sum()
+        return float(1 - sum(s.sum() for s in spikes) / unit_steps)
+
+    def report(self) -> str:
+        """A per-layer table of the fixed-point mapping."""
+        head = f"{'layer':>5s} {'n_in':>5s} {'n':>5s} {'rec':>4s} {'unit':>10s} {'w_exp':>5s} "
+        lines = [head + f"{'rec_exp':>7s} {'w err':>7s} {'headroom':>9s}"]
+        for i, layer in enumerate(self.layers):
+            r, p = layer.report, layer.fixed_params
+            rec_exp = str(p.get("rec_weight_exp", "")) if layer.recurrent else "-"
+            lines.append(
+                f"{i:5d} {layer.n_in:5d} {layer.n:5d} {'yes' if layer.recurrent else 'no':>4s} "
+                f"{layer.unit:10.1f} {p.get('weight_exp', 0):5d} {rec_exp:>7s} "
+                f"{r.get('weight_error', 0.0):7.4f} {r.get('headroom', float('nan')):8.1f}x"
+            )
+        lines.append(
+            f"model {self.model}: K = {self.frame_steps} steps per frame, readout offset "
+            f"{self.frame_offset}, fixed-point input scale X = {self.input_scale}"
+        )
+        return "\n".join(lines)
+
+
+def hold_frames(
+    x: np.ndarray, frame_steps: int, frame_offset: int, input_scale: int, backend: str
+) -> np.ndarray:
+    """Frames ``(B, F, T)`` -> simulation input ``(B, F, T K + offset)``: each frame held K
+    steps, the last column held ``offset`` more steps; integers ``round(x X)`` for fixed point."""
+    data = np.repeat(x, frame_steps, axis=-1)
+    if frame_offset:
+        tail = np.repeat(data[..., -1:], frame_offset, axis=-1)
+        data = np.concatenate([data, tail], axis=-1)
+    return data if backend == "float" else np.round(data * input_scale)
+
+
+def check_batch(
+    owner: str, x: np.ndarray, lengths: np.ndarray, n_in: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``x`` (B, n_in, T) finite with B >= 1 and ``lengths`` (B,) in 1..T, or a
+    ``ParameterError``."""
+    x = as_array(owner, "x", x)
+    if x.ndim != 3 or x.shape[1] != n_in:
+        raise ParameterError(
+            f"{owner}: x must be (batch, {n_in}, frames), got {x.shape}: the network was trained "
+            f"on {n_in} features."
+        )
+    if x.shape[0] == 0 or x.shape[-1] == 0:
+        raise ParameterError(f"{owner}: x holds no samples or no frames (shape {x.shape}).")
+    lengths = as_array(owner, "lengths", lengths)
+    if lengths.shape != (x.shape[0],) or np.any(lengths != np.round(lengths)):
+        raise ParameterError(
+            f"{owner}: lengths must give each sample's frame count, shape ({x.shape[0]},)."
+        )
+    if lengths.min() < 1 or lengths.max() > x.shape[-1]:
+        raise ParameterError(f"{owner}: lengths must give each sample's frame count, 1..frames.")
+    return x, lengths.astype(np.int64)

@@ -1,0 +1,224 @@
+"""The one torch classifier: layers of any registered model and a linear readout.
+
+``Classifier("alif", n_in, hidden, n_classes)`` stacks the model's torch layers
+(``lava_sd.models.<model>.torch.build_layer``) and reads them out as the model's Lava network
+does (``lava_sd.convert`` maps it, ``lava_sd.load`` restores it from a checkpoint)::
+
+    x_held = each input frame held K = frame_steps steps (+ frame_offset steps of the last one)
+    h      = layers(x_held)                       # (batch, n, T K + offset)
+    "trace" readout (event-based models):
+        r_t = (1 - k) r_{t-1} + k h_t;   logits = W_o mean_{t < length K} r_t + b_o
+    "decoded" readout (the lpRNN, whose ΣΔ neurons decode h):
+        logits = W_o mean_{frames j < length} h[offset + (j + 1) K - 1] + b_o
+
+A classifier also carries what using it needs: the class names, the input normaliser (fitted on
+the training data), the feature recipe its inputs come from and how it was trained; checkpoints
+store all of it (``lava_sd.checkpoint``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from lava_sd.checks import ParameterError
+from lava_sd.data.normaliser import Normaliser
+from lava_sd.registry import get_model
+
+CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay")
+
+
+class Classifier(nn.Module):
+    """Layers of a registered model + linear readout, trained in torch, run in Lava.
+
+    Args:
+        model: registered model name (``lava_sd.REGISTRY``), e.g. ``"lprnn"`` or ``"alif"``.
+        n_in: input features per frame.
+        hidden: layer widths.
+        n_classes: readout width.
+        frame_steps: simulation steps per input frame ``K`` (model default if ``None``).
+        frame_offset: readout delay after each frame end ("decoded" readout; 0 for "trace").
+        readout_decay: the trace readout's ``k`` in (0, 1] ("trace" readout).
+        seed: seeds torch's global generator and the layers' own generator (initialisation).
+        **layer_options: the model's layer options (its ``build_layer`` keywords), e.g.
+            ``recurrent=False``; model defaults otherwise.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        n_in: int,
+        hidden: tuple[int, ...] | list[int],
+        n_classes: int,
+        *,
+        frame_steps: int | None = None,
+        frame_offset: int | None = None,
+        readout_decay: float | None = None,
+        seed: int = 0,
+        **layer_options: Any,
+    ) -> None:
+        super().__init__()
+        spec = get_model(model)
+        hidden = _sizes(n_in, hidden, n_classes)
+        defaults = dict(spec.classifier)
+        given = dict(
+            frame_steps=frame_steps, frame_offset=frame_offset, readout_decay=readout_decay
+        )
+        settings = {key: defaults.get(key) if given[key] is None else given[key] for key in given}
+        options = {key: value for key, value in defaults.items() if key not in CLASSIFIER_KEYS}
+        options.pop("hidden", None)
+        options.update(layer_options)
+        _check_settings(spec.readout, settings)
+        torch.manual_seed(seed)
+        generator = torch.Generator().manual_seed(seed)
+        build = spec.torch_module().build_layer
+        _check_options(model, build, options)
+        layers = [
+            build(index, m, n, generator=generator, **options)
+            for index, (m, n) in enumerate(zip((n_in, *hidden[:-1]), hidden, strict=True))
+        ]
+        self.layers = nn.ModuleList(layers)
+        self.readout = nn.Linear(hidden[-1], n_classes)
+        self.model = model
+        self.readout_kind = spec.readout
+        self.frame_steps = int(settings["frame_steps"])
+        self.frame_offset = int(settings["frame_offset"] or 0)
+        self.readout_decay = float(settings["readout_decay"] or 0.0)
+        self.config = dict(
+            model=model, n_in=int(n_in), hidden=list(hidden), n_classes=int(n_classes),
+            frame_steps=self.frame_steps, frame_offset=self.frame_offset,
+            readout_decay=self.readout_decay, seed=int(seed), **options,
+        )  # fmt: skip
+        self.class_names: list[str] = [str(c) for c in range(n_classes)]
+        self.normaliser: Normaliser | None = None
+        self.feature_recipe: str | None = None
+        self.training_info: dict[str, Any] = {}
+
+    @property
+    def n_in(self) -> int:
+        """Input features per frame."""
+        return self.config["n_in"]
+
+    def outputs(
+        self, x: torch.Tensor, frame_steps: int | None = None, frame_offset: int | None = None
+    ) -> list[torch.Tensor]:
+        """Every layer's output ``(B, n, T K + offset)`` for frames ``x`` ``(B, F, T)``, each
+        frame held ``K`` steps (and the last one ``offset`` more)."""
+        k, offset = self._timing(frame_steps, frame_offset)
+        h = torch.repeat_interleave(x, k, dim=-1)
+        if offset:
+            h = torch.cat([h, h[..., -1:].expand(-1, -1, offset)], dim=-1)
+        out = []
+        for layer in self.layers:
+            h = layer(h, k)
+            out.append(h)
+        return out
+
+    def frame_outputs(
+        self, x: torch.Tensor, frame_steps: int | None = None, frame_offset: int | None = None
+    ) -> list[torch.Tensor]:
+        """Every layer's output sampled once per frame, ``offset`` steps after its end, as the
+        "decoded" readout reads it: each ``(B, n, T)``."""
+        k, offset = self._timing(frame_steps, frame_offset)
+        return [h[..., offset + k - 1 :: k] for h in self.outputs(x, k, offset)]
+
+    def readout_trace(self, h: torch.Tensor) -> torch.Tensor:
+        """The trace readout's low-pass ``r`` of the last layer's output ``h`` ``(B, n, T)``."""
+        k = self.readout_decay
+        r = h.new_zeros(h.shape[:-1])
+        out = []
+        for t in range(h.shape[-1]):
+            r = (1 - k) * r + k * h[..., t]
+            out.append(r)
+        return torch.stack(out, dim=-1)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        lengths: torch.Tensor,
+        frame_steps: int | None = None,
+        frame_offset: int | None = None,
+    ) -> torch.Tensor:
+        """Logits ``(B, classes)`` for padded frames ``x`` ``(B, F, T)`` with ``lengths``.
+
+        ``frame_steps`` / ``frame_offset`` override the classifier's own (the lpRNN trains in
+        frame form, ``frame_steps=1, frame_offset=0``, before its fine-tuning at ``K``).
+        """
+        k, offset = self._timing(frame_steps, frame_offset)
+        if self.readout_kind == "decoded":
+            h = self.frame_outputs(x, k, offset)[-1]
+            return readout_mean(h, lengths, self.readout.weight, self.readout.bias)
+        r = self.readout_trace(self.outputs(x, k, offset)[-1])
+        steps = lengths * k
+        mask = torch.arange(r.shape[-1], device=r.device)[None, :] < steps[:, None]
+        mean = (r * mask[:, None, :]).sum(-1) / steps[:, None].clamp(min=1)
+        return self.readout(mean)
+
+    def save(self, path: str | Path, **training: Any) -> Path:
+        """Write this classifier to one checkpoint file (``lava_sd.checkpoint.save``)."""
+        from lava_sd.checkpoint import save
+
+        return save(self, path, **training)
+
+    def _timing(self, frame_steps: int | None, frame_offset: int | None) -> tuple[int, int]:
+        k = self.frame_steps if frame_steps is None else int(frame_steps)
+        offset = self.frame_offset if frame_offset is None else int(frame_offset)
+        return k, offset
+
+
+def readout_mean(
+    h: torch.Tensor, lengths: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor
+) -> torch.Tensor:
+    """``W_o mean_{t < length} h_t + b_o`` for ``h`` (batch, n, T)."""
+    mask = torch.arange(h.shape[-1], device=h.device)[None, :] < lengths[:, None]
+    mean = (h * mask[:, None, :]).sum(-1) / lengths[:, None].clamp(min=1)
+    return mean @ weight.T + bias
+
+
+def _sizes(n_in: Any, hidden: Any, n_classes: Any) -> tuple[int, ...]:
+    """Validated layer sizes."""
+    try:
+        sizes = tuple(hidden)
+    except TypeError:
+        sizes = (hidden,)
+    for name, value in (("n_in", n_in), ("n_classes", n_classes), *(("hidden", h) for h in sizes)):
+        if isinstance(value, bool) or int(value) != value or value < 1:
+            raise ParameterError(f"Classifier: '{name}' must be a positive integer, got {value!r}.")
+    if not sizes:
+        raise ParameterError("Classifier needs at least one hidden layer size, e.g. hidden=(64,).")
+    return tuple(int(h) for h in sizes)
+
+
+def _check_settings(readout: str, settings: dict[str, Any]) -> None:
+    k, offset, decay = (
+        settings["frame_steps"],
+        settings["frame_offset"] or 0,
+        settings["readout_decay"],
+    )
+    if isinstance(k, bool) or int(k) != k or k < 1:
+        raise ParameterError(f"Classifier: frame_steps must be a positive integer, got {k!r}.")
+    if isinstance(offset, bool) or int(offset) != offset or offset < 0:
+        raise ParameterError(f"Classifier: frame_offset must be an integer >= 0, got {offset!r}.")
+    if readout == "trace":
+        if offset:
+            raise ParameterError("Classifier: the trace readout has no frame_offset; use 0.")
+        if decay is None or not 0 < decay <= 1:
+            raise ParameterError(f"Classifier: readout_decay must be in (0, 1], got {decay!r}.")
+
+
+def _check_options(model: str, build: Any, options: dict[str, Any]) -> None:
+    allowed = [
+        name
+        for name, p in inspect.signature(build).parameters.items()
+        if p.kind is p.KEYWORD_ONLY and name != "generator"
+    ]
+    unknown = sorted(set(options) - set(allowed))
+    if unknown:
+        raise ParameterError(
+            f"Classifier: unknown option(s) {unknown} for model '{model}'; it takes "
+            f"{sorted(allowed)} (and frame_steps, frame_offset, readout_decay, seed)."
+        )
