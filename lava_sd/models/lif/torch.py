@@ -1,0 +1,94 @@
+"""Torch LIF: cell and recurrent layer over ``dynamics.step_float``.
+
+The update lives in ``lava_sd.models.lif.dynamics`` (shared with the Lava ``floating_pt`` model);
+the neuron parameters come from ``LIFConfig`` and are fixed, the weights and biases are trained::
+
+    u <- u (1 - du) + I_t                    # I_t = W x_t + b + V s_{t-1}
+    v <- v (1 - dv) + u  [- s_{t-1} theta]   # reset "subtract"
+    s  = H(v - theta);  v <- 0 where s       # reset "zero"; H with the SLAYER surrogate
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from lava_sd.models.lif.config import LIFConfig
+from lava_sd.models.lif.dynamics import LIFParams, LIFState, step_float
+from lava_sd.torch.surrogate import spike
+from lava_sd.torch.synapses import RecurrentSynapses
+
+__all__ = ["LIFCell", "LIFLayer"]
+
+
+class LIFCell(nn.Module):
+    """One step of ``n`` LIF neurons; input current ``(batch, n)``."""
+
+    def __init__(self, n: int, config: LIFConfig, dtype: torch.dtype = torch.float32) -> None:
+        super().__init__()
+        self.n, self.config = n, config
+        p = config.float_params()
+        for key in ("du", "dv", "vth"):
+            self.register_buffer(key, torch.as_tensor(p[key], dtype=dtype))
+        self.subtract = config.reset == "subtract"
+
+    def initial_state(self, batch: int) -> LIFState:
+        """All-zero state for ``batch`` samples."""
+        zeros = self.du.new_zeros(batch, self.n)
+        return LIFState(*(zeros.clone() for _ in LIFState._fields))
+
+    def forward(
+        self, current: torch.Tensor, state: LIFState | None = None
+    ) -> tuple[torch.Tensor, LIFState]:
+        """Advance one step (the bias is in ``current``): ``(spikes, new_state)``."""
+        if current.ndim != 2 or current.shape[1] != self.n:
+            raise ValueError(
+                f"LIFCell: input must have shape (batch, {self.n}), got {tuple(current.shape)}."
+            )
+        if state is None:
+            state = self.initial_state(current.shape[0])
+        params = LIFParams(self.du, self.dv, self.vth, 0.0, self.subtract)
+        new = step_float(state, current, params, spike_fn=spike)
+        return new.s, new
+
+
+class LIFLayer(nn.Module):
+    """Input weights, bias, optional recurrent weights and LIF neurons, run over a sequence
+    ``(batch, n_in, T)`` -> spikes ``(batch, n, T)``."""
+
+    def __init__(
+        self,
+        n_in: int,
+        n: int,
+        config: LIFConfig,
+        *,
+        recurrent: bool = True,
+        init_gain: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.n_in, self.n = n_in, n
+        self.synapses = RecurrentSynapses(n_in, n, recurrent=recurrent, init_gain=init_gain)
+        self.cell = LIFCell(n, config)
+
+    def forward(self, x: torch.Tensor, frame_steps: int = 1) -> torch.Tensor:
+        """Spikes ``(batch, n, T)`` for input ``x`` ``(batch, n_in, T)`` (one neuron update per
+        step: ``frame_steps`` does not change the dynamics)."""
+        return self.synapses.run(x, self.cell)
+
+
+def build_layer(
+    index: int,
+    n_in: int,
+    n: int,
+    *,
+    generator: torch.Generator | None = None,
+    tau_u: float = 1.0,
+    tau_v: float = 20.0,
+    reset: str = "zero",
+    init_gain: float = 1.0,
+    recurrent: bool = True,
+) -> LIFLayer:
+    """Layer ``index`` of a LIF classifier (time constants in steps; ``generator`` is unused:
+    the weights come from torch's global generator, which the classifier seeds)."""
+    config = LIFConfig(tau_u=tau_u, tau_v=tau_v, reset=reset)
+    return LIFLayer(n_in, n, config, recurrent=recurrent, init_gain=init_gain)

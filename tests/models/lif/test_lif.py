@@ -1,0 +1,79 @@
+"""LIF layer: reduces to Lava's LIF (fixed point bit for bit, float exactly), the subtractive
+reset is snnTorch's Leaky step, the config maps time constants, clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from lava.proc.dense.process import Dense
+from lava.proc.io.sink import RingBuffer as Sink
+from lava.proc.io.source import RingBuffer as Source
+from lava.proc.lif.process import LIF as LavaLIF
+
+import lava_sd
+from lava_sd import LIF, ParameterError
+from lava_sd.harness import drive
+from lava_sd.models.lif.config import LIFConfig
+
+
+@pytest.mark.parametrize("backend", ["fixed", "float"])
+def test_reduces_to_lava_lif(rng: np.random.Generator, backend: str) -> None:
+    """Fed by the same Dense: spikes, u and v equal Lava's LIF (float: bias_exp 0, Lava's float
+    LIF ignores it)."""
+    n_in, n, steps = 8, 5, 400
+    weights = rng.integers(-40, 60, (n, n_in))
+    spikes_in = (rng.random((n_in, steps)) < 0.3).astype(np.int32)
+    if backend == "fixed":
+        params = dict(du=409, dv=205, vth=40, bias_mant=rng.integers(-100, 200, n), bias_exp=2)
+    else:
+        params = dict(du=0.1, dv=0.05, vth=0.6, bias_mant=rng.uniform(-0.02, 0.05, n), bias_exp=0)
+        weights = weights / 100
+    source = Source(data=spikes_in)
+    dense_lava, dense_ours = Dense(weights=weights), Dense(weights=weights)
+    lava_lif, ours = LavaLIF(shape=(n,), **params), LIF(shape=(n,), **params)
+    sinks = [Sink(shape=(n,), buffer=steps) for _ in range(2)]
+    for dense, neuron, sink in ((dense_lava, lava_lif, sinks[0]), (dense_ours, ours, sinks[1])):
+        source.s_out.connect(dense.s_in)
+        dense.a_out.connect(neuron.a_in)
+        neuron.s_out.connect(sink.a_in)
+    out = lava_sd.run(
+        {"lava": sinks[0].data, "ours": sinks[1].data, "u_lava": lava_lif.u, "u": ours.u,
+         "v_lava": lava_lif.v, "v": ours.v},
+        steps,
+        backend=backend,
+    )  # fmt: skip
+    assert out["lava"].sum() > 20
+    np.testing.assert_array_equal(out["ours"], out["lava"])
+    np.testing.assert_array_equal(out["u"], out["u_lava"])
+    np.testing.assert_array_equal(out["v"], out["v_lava"])
+
+
+def test_subtractive_reset_is_snntorch_leaky(rng: np.random.Generator) -> None:
+    """snnTorch 0.9.1 Leaky (reset_mechanism="subtract"): R = H(U_prev - theta) from the stored
+    membrane, U = beta U_prev + I - R theta, S = H(U - theta), U stored without reset."""
+    n, steps, beta, theta = 6, 200, 0.9, 1.0
+    current = rng.uniform(-0.2, 0.6, (n, steps))
+    config = LIFConfig(tau_u=1.0, tau_v=1 / (1 - beta), reset="subtract")
+    lava = drive(LIF(shape=(n,), **config.float_params()), current, backend="float")
+    dv = config.float_params()["dv"]  # beta on the 1/4096 grid
+    u_mem, expected = np.zeros(n), np.zeros((n, steps))
+    for t in range(steps):
+        reset = (u_mem > theta) * 1.0
+        u_mem = (1 - dv) * u_mem + current[:, t] - reset * theta
+        expected[:, t] = u_mem > theta
+    assert 0 < expected.mean() < 0.5
+    np.testing.assert_array_equal(lava["s_out"], expected)
+
+
+def test_config_and_errors() -> None:
+    config = LIFConfig(tau_u=4.0, tau_v=20.0)
+    assert config.fixed_params()["du"] == 1023 and config.fixed_params()["dv"] == 205
+    assert config.float_params()["dv"] == 205 / 4096
+    with pytest.raises(ParameterError, match="tau_v"):
+        LIFConfig(tau_v=0.5)
+    with pytest.raises(ParameterError, match="reset"):
+        LIFConfig(reset="soft")
+    with pytest.raises(ParameterError, match="'reset' = 2"):
+        LIF(shape=(3,), du=0.1, dv=0.1, vth=1.0, reset=2)
+    with pytest.raises(ParameterError, match="missing neuron parameter"):
+        LIF(shape=(3,), du=0.1, vth=1.0)
