@@ -4,7 +4,7 @@ Every layer model is registered once (``lava_sd.REGISTRY``: the ΣΔ-lpRNN, ALIF
 LSTM, EGRU, ...); its Lava process is available here by name (``lava_sd.ALIF``) or, Lava-style,
 from its process module (``lava_sd.models.alif.proc.process``). ``lava_sd.Classifier`` (torch)
 trains any of them, ``lava_sd.convert`` maps a trained classifier onto Lava, ``lava_sd.load``
-reads a checkpoint. Importing ``lava_sd`` does not import torch; ``Classifier`` does.
+reads a checkpoint. Importing ``lava_sd`` does not import torch; ``Classifier`` and ``load`` do.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import importlib
 from typing import Any
 
 from lava_sd._version import __version__
-from lava_sd.checkpoint import CheckpointError, load, read_header
+from lava_sd.checkpoint import CheckpointError, read_header
 from lava_sd.checks import ParameterError
 from lava_sd.convert import convert
 from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
@@ -30,7 +30,7 @@ from lava_sd.run import (
 )
 from lava_sd.synapses.batch_dense.process import BatchDense
 
-_TORCH = {"Classifier": "lava_sd.torch.classifier"}
+_TORCH = {"Classifier": "lava_sd.torch.classifier", "load": "lava_sd.torch.classifier"}
 
 __all__ = [
     "REGISTRY",
@@ -60,7 +60,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``Classifier`` (imports torch) and every registered model's process by its class name."""
+    """``Classifier`` and ``load`` (they import torch), and every registered model's process by
+    its class name."""
     if name in _TORCH:
         return getattr(importlib.import_module(_TORCH[name]), name)
     for spec in REGISTRY.values():

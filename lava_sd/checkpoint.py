@@ -2,7 +2,8 @@
 
 A checkpoint is a numpy ``.npz`` archive (read with ``allow_pickle=False``) holding the torch
 ``state_dict`` of a ``lava_sd.Classifier`` under ``weights/<key>`` and a UTF-8 JSON header under
-``header``::
+``header`` (``Classifier.save`` writes one, ``lava_sd.load`` reads it; this module knows the file
+format and its checks, and needs no torch)::
 
     {"format": "lava_sd-checkpoint", "version": 1, "lava_sd_version": "0.2.0",
      "model": "alif", "config": {... Classifier arguments: sizes, frame_steps (K),
@@ -10,9 +11,10 @@ A checkpoint is a numpy ``.npz`` archive (read with ``allow_pickle=False``) hold
      "class_names": [...], "normaliser": {"mean": [...], "std": [...]} | null,
      "feature_recipe": "..." | null, "training": {"seed": 0, "command": "...", ...}}
 
-``load`` refuses, with a message that says what to do, a missing file, a file that is not such
+``read`` refuses, with a message that says what to do, a missing file, a file that is not such
 an archive, a header that is not this format, a newer format version, an unregistered model, a
-config that does not build, weights that do not fit the config, and non-finite weights.
+bad normaliser or class list, and non-finite weights; ``lava_sd.load`` also a config that does
+not build and weights that do not fit it.
 """
 
 from __future__ import annotations
@@ -25,8 +27,6 @@ from typing import Any
 import numpy as np
 
 from lava_sd._version import __version__
-from lava_sd.checks import ParameterError
-from lava_sd.data.normaliser import Normaliser
 
 FORMAT = "lava_sd-checkpoint"
 VERSION = 1
@@ -37,41 +37,16 @@ class CheckpointError(ValueError):
     """A file is not a readable lava_sd checkpoint (corrupt, foreign, newer or inconsistent)."""
 
 
-def save(model: Any, path: str | Path, **training: Any) -> Path:
-    """Write ``model`` (a ``lava_sd.Classifier``) and its metadata to ``path``.
-
-    Args:
-        model: the classifier.
-        path: the file to write (parent folders are created).
-        **training: JSON-able facts about its training (seed, command, seconds, ...), merged
-            into ``model.training_info``.
+def write(path: str | Path, header: dict[str, Any], weights: dict[str, np.ndarray]) -> Path:
+    """Write a checkpoint: ``header`` (format and version are added) and the ``weights`` arrays.
 
     Returns:
-        The path written.
+        The path written (parent folders are created).
     """
-    from lava_sd.torch.classifier import Classifier
-
-    if not isinstance(model, Classifier):
-        raise ParameterError(
-            f"save: expected a lava_sd.Classifier, got {type(model).__name__}; build models "
-            "with lava_sd.Classifier(...) or lava_sd.fit(...)."
-        )
     path = Path(path)
-    header = {
-        "format": FORMAT,
-        "version": VERSION,
-        "lava_sd_version": __version__,
-        "model": model.model,
-        "config": model.config,
-        "class_names": list(model.class_names),
-        "normaliser": None if model.normaliser is None else model.normaliser.to_dict(),
-        "feature_recipe": model.feature_recipe,
-        "training": {**model.training_info, **training},
-    }
-    arrays = {
-        f"weights/{key}": value.detach().cpu().numpy() for key, value in model.state_dict().items()
-    }
-    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    full = {"format": FORMAT, "version": VERSION, "lava_sd_version": __version__, **header}
+    arrays = {f"weights/{key}": np.asarray(value) for key, value in weights.items()}
+    arrays["header"] = np.frombuffer(json.dumps(full).encode(), dtype=np.uint8)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:  # a file object: numpy would otherwise append ".npz"
         np.savez_compressed(handle, **arrays)
@@ -80,42 +55,17 @@ def save(model: Any, path: str | Path, **training: Any) -> Path:
 
 def read_header(path: str | Path) -> dict[str, Any]:
     """The checked JSON header of the checkpoint at ``path`` (no torch needed)."""
-    return _read(Path(path))[0]
+    return read(path)[0]
 
 
-def load(path: str | Path) -> Any:
-    """The ``lava_sd.Classifier`` stored at ``path``, with its metadata.
+def read(path: str | Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Header and weights of the checkpoint at ``path``, every check done.
 
     Raises:
         FileNotFoundError: there is no file at ``path``.
         CheckpointError: the file is not a usable checkpoint (the message says why).
     """
-    import torch
-
-    from lava_sd.torch.classifier import Classifier
-
-    path = Path(path)
-    header, weights = _read(path)
-    config = dict(header["config"])
-    try:
-        with torch.random.fork_rng():  # the constructor seeds torch: leave the caller's RNG be
-            model = Classifier(
-                config.pop("model"), config.pop("n_in"), config.pop("hidden"),
-                config.pop("n_classes"), **config,
-            )  # fmt: skip
-    except (ParameterError, TypeError) as exc:
-        raise CheckpointError(f"{path}: its config does not build a classifier: {exc}") from None
-    state = {key: torch.from_numpy(value) for key, value in weights.items()}
-    try:
-        model.load_state_dict(state)
-    except RuntimeError as exc:
-        raise CheckpointError(f"{path}: the weights do not fit the config: {exc}") from None
-    model.class_names = list(header["class_names"])
-    normaliser = header["normaliser"]
-    model.normaliser = None if normaliser is None else Normaliser.from_dict(normaliser)
-    model.feature_recipe = header["feature_recipe"]
-    model.training_info = dict(header["training"])
-    return model
+    return _read(Path(path))
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

@@ -23,35 +23,11 @@ import numpy as np
 
 from lava_sd.checks import ParameterError, as_array
 from lava_sd.fixed_point import DECAY_UNITY
+from lava_sd.layer.mapping import LayerMapping
 from lava_sd.registry import ModelSpec, get_model
 from lava_sd.run import RunResult, run
 
 GRADED_INPUT_BITS = 24
-
-
-@dataclass(frozen=True)
-class LayerMapping:
-    """One layer: its Lava process arguments for both backends and its fixed-point report.
-
-    Attributes:
-        model: registered model name (the layer's process is that model's).
-        n_in, n: input width and number of neurons (units).
-        recurrent: whether the layer has recurrent synapses.
-        float_params, fixed_params: keyword arguments of the process per backend.
-        unit: fixed-point state units per value unit.
-        readout_unit: fixed-point readout units per float readout unit.
-        report: fixed-point facts (exponents, quantisation error, headroom, ...).
-    """
-
-    model: str
-    n_in: int
-    n: int
-    recurrent: bool
-    float_params: dict[str, Any]
-    fixed_params: dict[str, Any]
-    unit: float
-    readout_unit: float
-    report: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from lava_sd import CheckpointError, Classifier, load, read_header
-from lava_sd.checkpoint import FORMAT, VERSION, save
-from lava_sd.checks import ParameterError
+from lava_sd.checkpoint import FORMAT, VERSION
 
 
 def write(path: Path, header: object, arrays: dict | None = None) -> Path:
@@ -104,8 +103,3 @@ def test_loading_leaves_the_callers_random_state(saved: Path) -> None:
     torch.manual_seed(123)
     load(saved)
     torch.testing.assert_close(torch.rand(3), expected)
-
-
-def test_save_needs_a_classifier(tmp_path: Path) -> None:
-    with pytest.raises(ParameterError, match="expected a lava_sd.Classifier"):
-        save(object(), tmp_path / "x.npz")

@@ -7,7 +7,7 @@ recurrent ΣΔ 64, ``lava_sd/weights/audio_digits_lprnn.npz``) on the first test
 (a) ``lava_sd`` in Lava ``fixed_pt`` at each ``--batches`` size: a ring-buffer source and one
     process per layer; ``seconds_run`` (Lava's ``run()`` only) / steps / batch;
 (b) the numpy floor: the same integer network as a plain numpy loop, batched, calling the same
-    functions as the Lava models (``lava_sd.layer.simulate``); at every batch size it must give
+    functions as the Lava models (``lava_sd.simulate``); at every batch size it must give
     the same spike counts and readout sums as (a), or the run fails;
 (c) the closest network of Lava's built-in processes, one sample at a time (Lava's ``Dense``
     and ``LIF`` take no batch axis): source -> Dense -> LIF -> Dense -> LIF with a recurrent
@@ -32,9 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.layer.simulate import SimulationResult, simulate
 from lava_sd.network import Network, NetworkOutput
 from lava_sd.run import run
+from lava_sd.simulate import SimulationResult, simulate
 
 RESULTS = Path("benchmarks/results")
 TARGETS = {"ratio_vs_numpy_floor_b256": ("<=", 3.0), "speedup_vs_builtin_b1": (">=", 50.0)}
@@ -105,9 +105,9 @@ def load_network() -> tuple[Network, np.ndarray, np.ndarray]:
     """The shipped quantized network, converted, and the padded test set ``(x, lengths)``."""
     from lava_sd.bench.audio_digits import BENCHMARK, tensors
     from lava_sd.bench.common import SEED, WEIGHTS_DIR
-    from lava_sd.checkpoint import load
     from lava_sd.convert import convert
     from lava_sd.data import load_spoken_digits
+    from lava_sd.torch.classifier import load
 
     net = convert(load(WEIGHTS_DIR / f"{BENCHMARK}_lprnn.npz"))
     x, lengths, _ = (t.numpy() for t in tensors(load_spoken_digits(seed=SEED).test))

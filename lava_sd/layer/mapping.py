@@ -1,13 +1,40 @@
-"""Helpers every model's mapping shares: trained tensors to numpy, and a layer's synapses to
-Lava weights (even 8-bit mantissas, one exponent per matrix) with their quantisation report."""
+"""What every model's mapping produces and shares: ``LayerMapping`` (one layer's Lava process
+arguments and fixed-point report), trained tensors to numpy, and a layer's synapses to Lava
+weights (even 8-bit mantissas, one exponent per matrix) with their quantisation report."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from lava_sd.fixed_point import ACT_SHIFT, quantize_weights
+
+
+@dataclass(frozen=True)
+class LayerMapping:
+    """One layer: its Lava process arguments for both backends and its fixed-point report.
+
+    Attributes:
+        model: registered model name (the layer's process is that model's).
+        n_in, n: input width and number of neurons (units).
+        recurrent: whether the layer has recurrent synapses.
+        float_params, fixed_params: keyword arguments of the process per backend.
+        unit: fixed-point state units per value unit.
+        readout_unit: fixed-point readout units per float readout unit.
+        report: fixed-point facts (exponents, quantisation error, headroom, ...).
+    """
+
+    model: str
+    n_in: int
+    n: int
+    recurrent: bool
+    float_params: dict[str, Any]
+    fixed_params: dict[str, Any]
+    unit: float
+    readout_unit: float
+    report: dict[str, float] = field(default_factory=dict)
 
 
 def as_numpy(tensor: Any) -> np.ndarray | None:

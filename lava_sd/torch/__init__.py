@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from lava_sd.layer.torch import egru_spike, spike
 from lava_sd.torch.classifier import Classifier
-from lava_sd.torch.surrogate import egru_spike, spike
 
 _EXTRA_MODULES = ("lava_sd.models.sigma_delta.torch",)
 

@@ -25,6 +25,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from lava_sd import checkpoint
+from lava_sd.checkpoint import CheckpointError
 from lava_sd.checks import ParameterError
 from lava_sd.data.normaliser import Normaliser
 from lava_sd.registry import get_model
@@ -159,15 +161,53 @@ class Classifier(nn.Module):
         return self.readout(mean)
 
     def save(self, path: str | Path, **training: Any) -> Path:
-        """Write this classifier to one checkpoint file (``lava_sd.checkpoint.save``)."""
-        from lava_sd.checkpoint import save
-
-        return save(self, path, **training)
+        """Write this classifier and what using it needs to one checkpoint file
+        (``lava_sd.checkpoint``); ``**training``: JSON-able facts about its training (seed,
+        command, seconds, ...), merged into ``training_info``."""
+        header = {
+            "model": self.model,
+            "config": self.config,
+            "class_names": list(self.class_names),
+            "normaliser": None if self.normaliser is None else self.normaliser.to_dict(),
+            "feature_recipe": self.feature_recipe,
+            "training": {**self.training_info, **training},
+        }
+        weights = {key: value.detach().cpu().numpy() for key, value in self.state_dict().items()}
+        return checkpoint.write(path, header, weights)
 
     def _timing(self, frame_steps: int | None, frame_offset: int | None) -> tuple[int, int]:
         k = self.frame_steps if frame_steps is None else int(frame_steps)
         offset = self.frame_offset if frame_offset is None else int(frame_offset)
         return k, offset
+
+
+def load(path: str | Path) -> Classifier:
+    """The ``Classifier`` stored at ``path`` (``Classifier.save``), with its metadata.
+
+    Raises:
+        FileNotFoundError: there is no file at ``path``.
+        CheckpointError: the file is not a usable checkpoint (the message says why).
+    """
+    header, weights = checkpoint.read(path)
+    config = dict(header["config"])
+    try:
+        with torch.random.fork_rng():  # the constructor seeds torch: leave the caller's RNG be
+            model = Classifier(
+                config.pop("model"), config.pop("n_in"), config.pop("hidden"),
+                config.pop("n_classes"), **config,
+            )  # fmt: skip
+    except (ParameterError, TypeError) as exc:
+        raise CheckpointError(f"{path}: its config does not build a classifier: {exc}") from None
+    try:
+        model.load_state_dict({key: torch.from_numpy(value) for key, value in weights.items()})
+    except RuntimeError as exc:
+        raise CheckpointError(f"{path}: the weights do not fit the config: {exc}") from None
+    model.class_names = list(header["class_names"])
+    normaliser = header["normaliser"]
+    model.normaliser = None if normaliser is None else Normaliser.from_dict(normaliser)
+    model.feature_recipe = header["feature_recipe"]
+    model.training_info = dict(header["training"])
+    return model
 
 
 def readout_mean(

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from lava_sd.bench import sim_speed
-from lava_sd.layer.simulate import simulate
 from lava_sd.layer.synapses import dense_fixed, fixed_weights
+from lava_sd.simulate import simulate
 
 
 def test_cli_smoke_run_gives_finite_positive_timings(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from torch import nn
 from lava_sd import REGISTRY, Classifier, ParameterError, convert, load
 from lava_sd.data.normaliser import Normaliser
 from lava_sd.harness import drive
-from lava_sd.layer.simulate import simulate
+from lava_sd.simulate import simulate
 
 MODELS = sorted(REGISTRY)
 

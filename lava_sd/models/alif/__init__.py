@@ -1,7 +1,7 @@
 """The adaptive LIF neuron, SE-adLIF (Baronig, Ferrand, Sabathiel, Legenstein 2024)."""
 
+from lava_sd.model_spec import ModelSpec
 from lava_sd.models.alif.proc.process import ALIF
-from lava_sd.registry import ModelSpec
 
 SPEC = ModelSpec(
     name="alif",

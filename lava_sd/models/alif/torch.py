@@ -17,10 +17,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lava_sd.layer.torch import RecurrentSynapses, spike
 from lava_sd.models.alif.config import A_RANGE, B_RANGE, TAU_U_RANGE, TAU_W_RANGE, ALIFConfig
 from lava_sd.models.alif.dynamics import ALIFFloatParams, ALIFState, fold, step_float
-from lava_sd.torch.surrogate import spike
-from lava_sd.torch.synapses import RecurrentSynapses
 
 __all__ = ["ALIFCell", "ALIFLayer"]
 

@@ -1,7 +1,7 @@
 """The event-based GRU, EGRU (Subramoney et al. 2023): graded events, piecewise-linear gates."""
 
+from lava_sd.model_spec import ModelSpec
 from lava_sd.models.egru.proc.process import EGRU
-from lava_sd.registry import ModelSpec
 
 SPEC = ModelSpec(
     name="egru",

@@ -14,9 +14,8 @@ from typing import Any
 import numpy as np
 
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, quantize_weights
-from lava_sd.layer.mapping import as_numpy, weight_error
+from lava_sd.layer.mapping import LayerMapping, as_numpy, weight_error
 from lava_sd.models.egru.dynamics import ONE
-from lava_sd.network import LayerMapping
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:

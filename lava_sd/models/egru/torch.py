@@ -17,9 +17,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lava_sd.layer.torch import check_sequence, egru_spike
 from lava_sd.models.egru.dynamics import EGRUState, sigmoid_pwl, step_float, tanh_pwl
-from lava_sd.torch.surrogate import egru_spike
-from lava_sd.torch.synapses import check_sequence
 
 __all__ = ["EGRULayer"]
 

@@ -1,7 +1,7 @@
 """The current-based LIF neuron of Lava (``lava.proc.lif``), batched, with fused synapses."""
 
+from lava_sd.model_spec import ModelSpec
 from lava_sd.models.lif.proc.process import LIF
-from lava_sd.registry import ModelSpec
 
 SPEC = ModelSpec(
     name="lif",

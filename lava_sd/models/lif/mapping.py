@@ -12,8 +12,7 @@ from typing import Any
 import numpy as np
 
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
-from lava_sd.layer.mapping import as_numpy, map_synapses
-from lava_sd.network import LayerMapping
+from lava_sd.layer.mapping import LayerMapping, as_numpy, map_synapses
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:

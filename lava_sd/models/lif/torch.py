@@ -13,10 +13,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lava_sd.layer.torch import RecurrentSynapses, spike
 from lava_sd.models.lif.config import LIFConfig
 from lava_sd.models.lif.dynamics import LIFParams, LIFState, step_float
-from lava_sd.torch.surrogate import spike
-from lava_sd.torch.synapses import RecurrentSynapses
 
 __all__ = ["LIFCell", "LIFLayer"]
 

@@ -1,8 +1,8 @@
 """The ΣΔ-lpRNN (Boeshertz et al. 2024): a low-pass RNN trained as an ANN with 3-bit weights,
 run as layers of ΣΔ neurons (``lava_sd.SigmaDelta``) that decode its activations."""
 
+from lava_sd.model_spec import ModelSpec
 from lava_sd.models.sigma_delta.proc.process import SigmaDelta
-from lava_sd.registry import ModelSpec
 
 SPEC = ModelSpec(
     name="lprnn",

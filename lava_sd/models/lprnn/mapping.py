@@ -27,7 +27,7 @@ import numpy as np
 
 from lava_sd.checks import ParameterError
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, split_mant_exp
-from lava_sd.network import LayerMapping
+from lava_sd.layer.mapping import LayerMapping
 
 ACT_MAX = 6.0
 WEIGHT_STEPS = 8  # 3 fractional bits

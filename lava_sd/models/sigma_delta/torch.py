@@ -19,8 +19,8 @@ import torch
 from torch import nn
 
 from lava_sd.checks import as_array, check_range
+from lava_sd.layer.torch import spike
 from lava_sd.models.sigma_delta.dynamics import FloatParams, SigmaDeltaState, step_float
-from lava_sd.torch.surrogate import spike
 
 __all__ = ["SigmaDeltaCell", "SigmaDeltaLayer"]
 

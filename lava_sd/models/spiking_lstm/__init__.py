@@ -1,7 +1,7 @@
 """The spiking LSTM cell: LIF and AHP neurons (Rao, Plank, Wild, Maass 2022)."""
 
+from lava_sd.model_spec import ModelSpec
 from lava_sd.models.spiking_lstm.proc.process import SpikingLSTM
-from lava_sd.registry import ModelSpec
 
 SPEC = ModelSpec(
     name="spiking_lstm",

@@ -15,10 +15,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from lava_sd.layer.torch import RecurrentSynapses, spike
 from lava_sd.models.spiking_lstm.config import SpikingLSTMConfig
 from lava_sd.models.spiking_lstm.dynamics import SpikingLSTMParams, SpikingLSTMState, step_float
-from lava_sd.torch.surrogate import spike
-from lava_sd.torch.synapses import RecurrentSynapses
 
 __all__ = ["SpikingLSTMCell", "SpikingLSTMLayer"]
 

@@ -1,5 +1,12 @@
-"""Input and recurrent weights of a spiking layer, the loop that runs a cell over time, and the
-input check every sequence layer makes."""
+"""The torch side of the layer framework, shared by every model's torch face: Heaviside spikes
+with surrogate gradients, the input check of sequence layers, and input + recurrent synapses
+running a cell over time.
+
+Spikes: forward ``H(x) = 1 if x > 0 else 0``; backward ``dH/dx = c * alpha / 2 * exp(-alpha |x|)``
+with ``alpha = 5`` and ``c = 0.4`` by default (SLAYER's exponential form; Baronig et al. 2024,
+SPEC §3), or the EGRU pseudo-derivative ``damping * max(0, 1 - |x|)`` (SPEC §5). Imports torch:
+keep it out of the folders Lava's model discovery executes.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,43 @@ from typing import Any
 
 import torch
 from torch import nn
+
+
+class _Spike(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, alpha: float, c: float) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(x)
+        ctx.alpha, ctx.c = alpha, c
+        return (x > 0).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        surrogate = ctx.c * ctx.alpha / 2 * torch.exp(-ctx.alpha * x.abs())
+        return grad * surrogate, None, None
+
+
+def spike(x: torch.Tensor, alpha: float = 5.0, c: float = 0.4) -> torch.Tensor:
+    """``H(x)`` with the SLAYER exponential surrogate gradient."""
+    return _Spike.apply(x, alpha, c)
+
+
+class _EGRUSpike(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, damping: float) -> torch.Tensor:  # type: ignore[override]
+        ctx.save_for_backward(x)
+        ctx.damping = damping
+        return (x > 0).to(x.dtype)
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor):  # type: ignore[override]
+        (x,) = ctx.saved_tensors
+        return grad * ctx.damping * (1 - x.abs()).clamp(min=0), None
+
+
+def egru_spike(x: torch.Tensor, damping: float = 0.7) -> torch.Tensor:
+    """``H(x)`` with the EGRU pseudo-derivative ``damping * max(0, 1 - |x|)`` (SPEC §5)."""
+    return _EGRUSpike.apply(x, damping)
 
 
 def check_sequence(owner: str, x: torch.Tensor, n_in: int) -> None:
