@@ -46,7 +46,7 @@ def test_torch_equals_lava_float(rng: np.random.Generator) -> None:
 def test_reduces_to_lava_lif_under_fixed_pt(rng: np.random.Generator) -> None:
     """a = b = 0 (a_w = b_w = 0), fed by the same Dense: spikes, u/i and v equal Lava's LIF."""
     n_in, n, steps = 8, 5, 400
-    weights = rng.integers(-40, 60, (n, n_in))  # |a_in| < 2**9: Lava LIF shifts it in int16
+    weights = rng.integers(-40, 60, (n, n_in))  # Lava LIF gets a_in as int32 (LAVA_NOTES §8)
     spikes_in = (rng.random((n_in, steps)) < 0.3).astype(np.int32)
     du, dv, vth = 409, 205, 40
     bias_mant, bias_exp = rng.integers(-100, 200, n), 2
