@@ -177,27 +177,30 @@ class Network:
         return dict(n_frames=lengths * self.frame_steps, readout_decay=k if last else 0)
 
     def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
-        """Synaptic operations per sample: each output event times its fan-out (the next
-        layer's width, the layer's own if recurrent, and the readout's for the last layer of a
-        trace readout, which is fed by events; a decoded readout reads the neurons' state)."""
+        """Synaptic operations per sample: each output event times its fan-out in weights (the
+        next layer's weight rows, the layer's own if recurrent, and the readout's for the last
+        layer of a trace readout, which is fed by events; a decoded readout reads the neurons'
+        state). A gated unit (EGRU) has ``gates`` weight rows: an event reaches all of them."""
+        gates = self.spec.neuron.gates
         total = np.zeros(spikes[0].shape[0])
         for i, counts in enumerate(spikes):
             layer = self.layers[i]
             if i + 1 < len(self.layers):
-                fan_out = self.layers[i + 1].n
+                fan_out = gates * self.layers[i + 1].n
             else:
                 fan_out = len(self.readout_bias) if self.spec.readout == "trace" else 0
             if layer.recurrent:
-                fan_out += layer.n
+                fan_out += gates * layer.n
             total += counts.sum(axis=1) * fan_out
         return total
 
     def dense_macs(self, lengths: np.ndarray) -> np.ndarray:
-        """Multiply-accumulates per sample of the same network evaluated densely: once per
-        frame for a model whose torch form is frame-based (the lpRNN's ANN), else once per
-        simulation step; readout included."""
+        """Multiply-accumulates per sample of the same network evaluated densely (every weight
+        row, ``gates`` per unit): once per frame for a model whose torch form is frame-based
+        (the lpRNN's ANN), else once per simulation step; readout included."""
+        gates = self.spec.neuron.gates
         per_step = sum(
-            layer.n_in * layer.n + (layer.n * layer.n if layer.recurrent else 0)
+            gates * (layer.n_in * layer.n + (layer.n * layer.n if layer.recurrent else 0))
             for layer in self.layers
         )
         per_step += self.readout_weight.size

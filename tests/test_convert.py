@@ -86,3 +86,16 @@ def test_nan_weights_are_refused_by_name() -> None:
         lprnn.layers[0].weight[0, 0] = float("nan")
     with pytest.raises(ParameterError, match="NaN"):
         convert(lprnn)
+
+
+def test_synops_and_macs_count_every_weight_row() -> None:
+    """An EGRU unit has 3 weight rows (update, reset, candidate gates): an event of layer 0
+    reaches 3 x 6 recurrent and 3 x 5 next-layer weights, one of layer 1 3 x 5 recurrent and
+    2 readout weights; the dense network multiplies every row each step."""
+    net = convert(Classifier("egru", 4, (6, 5), 2))
+    spikes = [np.ones((1, 6)), np.ones((1, 5))]
+    assert net.synops(spikes)[0] == 6 * (18 + 15) + 5 * (15 + 2)
+    per_step = 3 * (4 * 6 + 6 * 6) + 3 * (6 * 5 + 5 * 5) + 2 * 5
+    assert net.dense_macs(np.array([10]))[0] == 10 * per_step
+    lif = convert(Classifier("lif", 4, (6,), 2, recurrent=False))
+    assert lif.synops([np.ones((1, 6))])[0] == 6 * 2
