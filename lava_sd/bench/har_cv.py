@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from lava_sd.bench.common import RESULTS, SEED
+from lava_sd.bench.har_baseline import random_forest_baseline
 from lava_sd.bench.har_watch import (
     AUGMENT,
     add_training_overrides,
@@ -28,7 +29,7 @@ from lava_sd.bench.har_watch import (
     training_overrides,
     training_set,
 )
-from lava_sd.data import load_watch_windows, random_forest_baseline
+from lava_sd.data import load_watch_windows
 
 FOLDS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
 KIND = "lprnn"

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.data import confusion_matrix
+from lava_sd.metrics import confusion_matrix
 
 
 def plot_har(

@@ -10,8 +10,8 @@ imports scikit-learn and more). Nothing is downloaded.
 :func:`load_watch_windows` downsamples, cuts every recording into overlapping windows labelled
 with the recording's exercise, splits **by subject** (no subject has windows in both splits) and
 standardizes each channel with training statistics only. :func:`window_statistics` and
-:func:`random_forest_baseline` give the classical baseline; :func:`macro_f1` and
-:func:`confusion_matrix` are plain-numpy metrics for every model.
+the classical baseline of the HAR benchmark (``lava_sd.bench.har_baseline``); the metrics are in
+``lava_sd.metrics``.
 
 Licence: seglearn is BSD-3-Clause (c) 2018 David M. Burns; the data are from Burns et al. (2018),
 arXiv:1802.01489 (text in :data:`LICENCE`, also ``HarSplits.licence``).
@@ -19,11 +19,8 @@ arXiv:1802.01489 (text in :data:`LICENCE`, also ``HarSplits.licence``).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import math
 import numbers
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,10 +35,7 @@ from lava_sd.data.normaliser import Normaliser
 
 __all__ = [
     "HarSplits",
-    "confusion_matrix",
     "load_watch_windows",
-    "macro_f1",
-    "random_forest_baseline",
     "watch_path",
     "window_statistics",
 ]
@@ -372,119 +366,6 @@ def window_statistics(x: np.ndarray) -> np.ndarray:
     )
 
 
-def random_forest_baseline(
-    splits: HarSplits, *, seed: int = 0, n_estimators: int = 200
-) -> dict[str, Any]:
-    """Train a scikit-learn random forest on :func:`window_statistics` and score it on the test set.
-
-    ``RandomForestClassifier(n_estimators, random_state=seed, n_jobs=1)`` with scikit-learn's
-    other defaults, fitted on the statistics of ``splits.x_train`` and evaluated on those of
-    ``splits.x_test``. scikit-learn is imported only here (``lava_sd.data`` itself needs numpy
-    and scipy only).
-
-    Args:
-        splits: windows from :func:`load_watch_windows` (or a subset made with
-            :func:`dataclasses.replace`).
-        seed: non-negative integer ``random_state`` of the forest.
-        n_estimators: number of trees, >= 1.
-
-    Returns:
-        ``{"acc", "macro_f1", "confusion" (list of lists, rows true, columns predicted),
-        "seconds_fit", "seconds_predict", "n_features", "n_estimators", "seed", "n_train",
-        "n_test"}``, plain Python numbers (JSON-serializable).
-
-    Raises:
-        ParameterError: for a bad ``splits``, ``seed`` or ``n_estimators``.
-        ModuleNotFoundError: if scikit-learn is not installed (the message says how to install).
-    """
-    owner = "random_forest_baseline"
-    if not isinstance(splits, HarSplits):
-        raise ParameterError(
-            f"{owner}: 'splits' must be a HarSplits from load_watch_windows(), got "
-            f"{type(splits).__name__}."
-        )
-    seed = positive_int(owner, "seed", seed, minimum=0)
-    n_estimators = positive_int(owner, "n_estimators", n_estimators)
-    try:
-        # import_module rather than an import statement: lava_sd.data's modules state (and a test
-        # checks) that they have no scikit-learn import; this optional one happens only here.
-        ensemble = importlib.import_module("sklearn.ensemble")
-    except ModuleNotFoundError as exc:
-        raise ModuleNotFoundError(
-            f"{owner} needs scikit-learn, which is not installed: `pip install "
-            "'scikit-learn>=1.3'` (it is in the project's dev extra: `pip install -e '.[dev]'`)."
-        ) from exc
-    features_train = window_statistics(splits.x_train)
-    features_test = window_statistics(splits.x_test)
-    n_classes = len(splits.class_names)
-    forest = ensemble.RandomForestClassifier(n_estimators=n_estimators, random_state=seed, n_jobs=1)
-    started = time.perf_counter()
-    forest.fit(features_train, splits.y_train)
-    seconds_fit = time.perf_counter() - started
-    started = time.perf_counter()
-    predicted = np.asarray(forest.predict(features_test), dtype=np.int64)
-    seconds_predict = time.perf_counter() - started
-    return {
-        "acc": float(np.mean(predicted == splits.y_test)),
-        "macro_f1": macro_f1(splits.y_test, predicted, n_classes),
-        "confusion": confusion_matrix(splits.y_test, predicted, n_classes).tolist(),
-        "seconds_fit": seconds_fit,
-        "seconds_predict": seconds_predict,
-        "n_features": int(features_train.shape[1]),
-        "n_estimators": n_estimators,
-        "seed": seed,
-        "n_train": len(splits.y_train),
-        "n_test": len(splits.y_test),
-    }
-
-
-def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> np.ndarray:
-    """Counts of (true, predicted) label pairs.
-
-    Args:
-        y_true: integer labels ``(N,)`` in ``[0, n_classes)``.
-        y_pred: integer predictions ``(N,)`` in ``[0, n_classes)``.
-        n_classes: number of classes, >= 1.
-
-    Returns:
-        int64 ``(n_classes, n_classes)``; entry ``[i, j]`` counts samples of class ``i``
-        predicted as ``j`` (rows true, columns predicted, as scikit-learn).
-
-    Raises:
-        ParameterError: for non-integer or mismatched inputs, or labels out of range.
-    """
-    true, pred, n_classes = _labels("confusion_matrix", y_true, y_pred, n_classes)
-    counts = np.bincount(true * n_classes + pred, minlength=n_classes * n_classes)
-    return counts.reshape(n_classes, n_classes).astype(np.int64)
-
-
-def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int) -> float:
-    """Unweighted mean of the per-class F1 scores.
-
-    Per class ``k``: ``F1 = 2 TP / (2 TP + FP + FN)``. The mean runs over the classes that occur
-    in ``y_true`` or ``y_pred`` (a class occurring in only one of them scores 0); a class in
-    neither (e.g. a subset of the test set without it) is left out instead of counting as 0 or
-    1. This equals scikit-learn's ``f1_score(y_true, y_pred, average="macro")``.
-
-    Args:
-        y_true: integer labels ``(N,)`` in ``[0, n_classes)``.
-        y_pred: integer predictions ``(N,)`` in ``[0, n_classes)``.
-        n_classes: number of classes, >= 1.
-
-    Returns:
-        The macro-averaged F1 in ``[0, 1]`` as a Python float.
-
-    Raises:
-        ParameterError: for non-integer or mismatched inputs, or labels out of range.
-    """
-    cm = confusion_matrix(y_true, y_pred, n_classes).astype(np.float64)
-    tp = np.diag(cm)
-    support, predicted = cm.sum(axis=1), cm.sum(axis=0)
-    present = (support + predicted) > 0
-    f1 = 2 * tp[present] / (support[present] + predicted[present])
-    return float(f1.mean())
-
-
 def watch_path() -> Path:
     """Path of ``watch_dataset.npy`` in the installed seglearn package (seglearn is not imported).
 
@@ -636,35 +517,6 @@ def _subject_tuple(
     if len(set(map(int, values))) != len(values):
         raise ParameterError(f"{owner}: '{name}' lists a subject twice: {subjects!r}; {hint}.")
     return tuple(sorted(int(v) for v in values))
-
-
-def _labels(
-    owner: str, y_true: object, y_pred: object, n_classes: object
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Check two label vectors against ``n_classes``; return them as int64 and ``n_classes``."""
-    n_classes = positive_int(owner, "n_classes", n_classes)
-    arrays = []
-    for name, value in (("y_true", y_true), ("y_pred", y_pred)):
-        arr = np.asarray(value)
-        if arr.size == 0:
-            raise ParameterError(f"{owner}: '{name}' is empty; it must be non-empty class indices.")
-        if arr.ndim != 1 or arr.dtype.kind not in "iu":
-            raise ParameterError(
-                f"{owner}: '{name}' must be a 1-D integer array of class indices, got shape "
-                f"{arr.shape} and dtype {arr.dtype}; use e.g. scores.argmax(axis=1)."
-            )
-        if arr.min() < 0 or arr.max() >= n_classes:
-            raise ParameterError(
-                f"{owner}: '{name}' has labels in [{arr.min()}, {arr.max()}], outside "
-                f"[0, {n_classes}) for n_classes={n_classes}."
-            )
-        arrays.append(arr.astype(np.int64))
-    if arrays[0].shape != arrays[1].shape:
-        raise ParameterError(
-            f"{owner}: 'y_true' and 'y_pred' must be of equal length, got "
-            f"{arrays[0].size} and {arrays[1].size}."
-        )
-    return arrays[0], arrays[1], n_classes
 
 
 def _ranges(values: Iterable[int]) -> str:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.metadata
 import importlib.util
-import json
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -19,10 +17,7 @@ from lava_sd.data import (
     DatasetFormatError,
     DatasetNotFoundError,
     HarSplits,
-    confusion_matrix,
     load_watch_windows,
-    macro_f1,
-    random_forest_baseline,
     window_statistics,
 )
 
@@ -332,85 +327,6 @@ def test_window_statistics_of_splits(splits):
 def test_window_statistics_rejects_bad_input(x):
     with pytest.raises(ParameterError, match="window_statistics"):
         window_statistics(x)
-
-
-def test_confusion_and_macro_f1_by_hand():
-    y_true = np.array([0, 0, 1, 1, 2, 2])
-    y_pred = np.array([0, 1, 1, 1, 2, 0])
-    cm = confusion_matrix(y_true, y_pred, 3)
-    assert cm.dtype == np.int64
-    assert cm.tolist() == [[1, 1, 0], [0, 2, 0], [1, 0, 1]]
-    # F1: class 0 = 2*1/(2+1+1) = 0.5, class 1 = 2*2/(4+1+0) = 0.8, class 2 = 2*1/(2+0+1) = 2/3
-    assert macro_f1(y_true, y_pred, 3) == pytest.approx((0.5 + 0.8 + 2 / 3) / 3)
-    assert macro_f1(y_true, y_true, 3) == 1.0
-    # class 3 occurs in neither vector: left out, not counted as 0
-    assert macro_f1(y_true, y_pred, 4) == pytest.approx((0.5 + 0.8 + 2 / 3) / 3)
-    # a class only predicted counts as 0
-    assert macro_f1(np.array([0, 0]), np.array([0, 1]), 2) == pytest.approx((2 / 3 + 0) / 2)
-    assert isinstance(macro_f1(y_true, y_pred, 3), float)
-
-
-def test_macro_f1_matches_scikit_learn(rng):
-    from sklearn import metrics  # a dev dependency: missing, the test must fail, not skip
-
-    y_true = rng.integers(0, 7, size=300)
-    y_pred = np.where(rng.random(300) < 0.6, y_true, rng.integers(0, 7, size=300))
-    assert macro_f1(y_true, y_pred, 7) == pytest.approx(
-        metrics.f1_score(y_true, y_pred, average="macro")
-    )
-    np.testing.assert_array_equal(
-        confusion_matrix(y_true, y_pred, 7),
-        metrics.confusion_matrix(y_true, y_pred, labels=range(7)),
-    )
-
-
-@pytest.mark.parametrize(
-    ("y_true", "y_pred", "n_classes", "match"),
-    [
-        ([0, 1], [0.0, 1.0], 2, "integer"),
-        ([0, 1], [0, 2], 2, "outside"),
-        ([0, -1], [0, 1], 2, "outside"),
-        ([0, 1], [0], 2, "equal length"),
-        ([], [], 2, "non-empty"),
-        ([0, 1], [0, 1], 0, "n_classes"),
-    ],
-)
-def test_metrics_reject_bad_input(y_true, y_pred, n_classes, match):
-    for metric in (macro_f1, confusion_matrix):
-        with pytest.raises(ParameterError, match=match):
-            metric(np.asarray(y_true), np.asarray(y_pred), n_classes)
-
-
-def test_random_forest_baseline_beats_chance(splits):
-    small = dataclasses.replace(
-        splits,
-        x_train=splits.x_train[::3],
-        y_train=splits.y_train[::3],
-        subject_train=splits.subject_train[::3],
-        x_test=splits.x_test[::2],
-        y_test=splits.y_test[::2],
-        subject_test=splits.subject_test[::2],
-    )
-    result = random_forest_baseline(small, seed=0, n_estimators=10)
-    assert json.loads(json.dumps(result)) == result  # plain Python values
-    assert result["n_features"] == 30 and result["n_estimators"] == 10
-    assert result["n_train"] == len(small.y_train) and result["n_test"] == len(small.y_test)
-    cm = np.array(result["confusion"])
-    assert cm.shape == (7, 7) and cm.sum() == len(small.y_test)
-    assert result["acc"] == pytest.approx(np.trace(cm) / cm.sum())
-    assert result["acc"] > 0.4 and result["macro_f1"] > 0.4  # chance is 1/7
-    assert result["seconds_fit"] > 0 and result["seconds_predict"] > 0
-    again = random_forest_baseline(small, seed=0, n_estimators=10)
-    assert again["confusion"] == result["confusion"]  # seeded
-
-
-def test_random_forest_baseline_rejects_bad_arguments(splits):
-    with pytest.raises(ParameterError, match="HarSplits"):
-        random_forest_baseline({"x_train": splits.x_train})
-    with pytest.raises(ParameterError, match="n_estimators"):
-        random_forest_baseline(splits, n_estimators=0)
-    with pytest.raises(ParameterError, match="seed"):
-        random_forest_baseline(splits, seed=-1)
 
 
 def test_loading_imports_neither_seglearn_nor_sklearn():
