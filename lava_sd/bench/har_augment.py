@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "har_augment_validation",
         "model": KIND,
         "dataset": splits.describe(),
-        "command": "lava-sd bench har-augment " + " ".join(argv or []),
+        "command": " ".join(["lava-sd bench har-augment", *(argv or [])]),
         "candidates": rows,
         "chosen": max(rows, key=lambda name: rows[name]["acc_torch"]),
     }

@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report = {
         "benchmark": "har_watch_cv",
         "model": KIND,
-        "command": "lava-sd bench har-cv " + " ".join(argv or []),
+        "command": " ".join(["lava-sd bench har-cv", *(argv or [])]),
         "folds": folds,
         "summary": summary,
     }

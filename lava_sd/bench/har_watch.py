@@ -193,7 +193,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "n_train": int(len(splits.y_train)),
         "n_test": int(n_test),
         "test_subjects": list(splits.test_subjects),
-        "command": "lava-sd bench har " + " ".join(argv or []),
+        "command": " ".join(["lava-sd bench har", *(argv or [])]),
         "models": entries,
         "baseline_random_forest": baseline,
         # The same forest trained on the networks' augmented training windows.

@@ -26,11 +26,11 @@ import numbers
 
 import numpy as np
 
-from lava_sd.checks import ParameterError
+from lava_sd.checks import ParameterError, as_array
 from lava_sd.data._args import positive_int
 from lava_sd.data.har_watch import HarSplits
 
-__all__ = ["augment_rotations", "rotation_matrices"]
+__all__ = ["augment_rotations", "rotated_copies", "rotation_matrices"]
 
 _VECTORS = (slice(0, 3), slice(3, 6))  # accelerometer, gyroscope
 
@@ -51,40 +51,61 @@ def rotation_matrices(rng: np.random.Generator, n: int, max_angle_deg: float) ->
     return np.eye(3) + sin * k + (1 - cos) * (k @ k)
 
 
+def rotated_copies(
+    raw: np.ndarray,
+    *,
+    copies: int,
+    max_angle_deg: float,
+    gain: tuple[float, float],
+    rng: np.random.Generator,
+    vectors: tuple[slice, ...] = _VECTORS,
+) -> list[np.ndarray]:
+    """``copies`` rotated, rescaled float64 copies of raw windows ``raw`` ``(N, C, T)``: per
+    window and copy one rotation (``rotation_matrices``) applied to every 3-channel vector in
+    ``vectors`` and one gain for all channels. Channels outside ``vectors`` are only scaled."""
+    n = len(raw)
+    out = []
+    for _ in range(copies):
+        rotation = rotation_matrices(rng, n, float(max_angle_deg))
+        scale = rng.uniform(gain[0], gain[1], n)[:, None, None]
+        copy = scale * raw
+        for part in vectors:
+            copy[:, part] = scale * (rotation @ raw[:, part])
+        out.append(copy)
+    return out
+
+
 def augment_rotations(
-    splits: HarSplits,
+    data: HarSplits | np.ndarray,
     *,
     copies: int = 2,
     max_angle_deg: float = 20.0,
     gain: tuple[float, float] = (0.9, 1.1),
     seed: int = 0,
-) -> HarSplits:
-    """``splits`` with ``copies`` rotated and rescaled copies of every training window added.
+) -> HarSplits | np.ndarray:
+    """Rotated and rescaled copies of IMU windows: of the training windows of a ``HarSplits``,
+    or of a plain array.
 
-    The training arrays become the original windows followed by copy 1, copy 2, ...; labels,
-    subjects, recordings and sides repeat with them. Everything else, including the test
-    windows and the normalization statistics, is unchanged.
+    ``HarSplits``: the training arrays become the original windows followed by copy 1, copy 2,
+    ...; labels, subjects, recordings and sides repeat with them. Everything else, including the
+    test windows and the normalization statistics, is unchanged (the normalization is undone,
+    the copies made in raw units, then normalized again with the same statistics).
+
+    Plain array ``(N, C, T)`` with ``C >= 6`` (channels 0-2 accelerometer, 3-5 gyroscope, in raw
+    units): returns ``(N (copies + 1), C, T)``, the windows followed by each copy (labels repeat
+    as ``np.tile(y, copies + 1)``).
 
     Args:
-        splits: windows from :func:`lava_sd.data.load_watch_windows` (normalized or not).
+        data: windows from :func:`lava_sd.data.load_watch_windows`, or an array.
         copies: number of augmented copies per training window, >= 1.
         max_angle_deg: largest rotation angle in degrees, in ``[0, 180]``.
         gain: ``(low, high)`` range of the per-window gain, ``0 < low <= high``.
         seed: seed of the numpy generator that draws the rotations and gains.
 
-    Returns:
-        A new :class:`HarSplits`.
-
     Raises:
-        ParameterError: for a bad ``splits``, ``copies``, ``max_angle_deg``, ``gain`` or
-            ``seed``.
+        ParameterError: for bad ``data``, ``copies``, ``max_angle_deg``, ``gain`` or ``seed``.
     """
     owner = "augment_rotations"
-    if not isinstance(splits, HarSplits):
-        raise ParameterError(
-            f"{owner}: 'splits' must be a HarSplits from load_watch_windows(), got "
-            f"{type(splits).__name__}."
-        )
     copies = positive_int(owner, "copies", copies)
     seed = positive_int(owner, "seed", seed, minimum=0)
     if (
@@ -106,19 +127,22 @@ def augment_rotations(
         raise ParameterError(
             f"{owner}: 'gain' must satisfy 0 < low <= high (finite), got {gain!r}; e.g. (0.9, 1.1)."
         )
-
+    settings = dict(copies=copies, max_angle_deg=max_angle_deg, gain=(low, high))
     rng = np.random.default_rng(seed)
-    n = len(splits.y_train)
+    if not isinstance(data, HarSplits):
+        x = as_array(owner, "data", data)
+        if x.ndim != 3 or x.shape[1] < 6:
+            raise ParameterError(
+                f"{owner}: expected a HarSplits or raw IMU windows (N, C >= 6, T) with channels "
+                f"0-2 accelerometer and 3-5 gyroscope, got shape {x.shape}."
+            )
+        return np.concatenate([x, *rotated_copies(x, rng=rng, **settings)])
+    splits = data
     raw = splits.x_train.astype(np.float64)
     if splits.mean is not None:
         raw = raw * splits.std[:, None] + splits.mean[:, None]
     augmented = [splits.x_train]
-    for _ in range(copies):
-        rotation = rotation_matrices(rng, n, float(max_angle_deg))
-        scale = rng.uniform(low, high, n)[:, None, None]
-        copy = np.empty_like(raw)
-        for part in _VECTORS:
-            copy[:, part] = scale * (rotation @ raw[:, part])
+    for copy in rotated_copies(raw, rng=rng, **settings):
         if splits.mean is not None:
             copy = (copy - splits.mean[:, None]) / splits.std[:, None]
         augmented.append(copy.astype(np.float32))

@@ -102,6 +102,13 @@ def test_bad_arguments(splits, kwargs, match):
         augment_rotations(splits, **kwargs)
 
 
-def test_rejects_other_than_splits(splits):
-    with pytest.raises(ParameterError, match="HarSplits"):
-        augment_rotations(splits.x_train)
+def test_plain_arrays_get_the_same_copies(splits):
+    """An array of raw windows gets the copies ``HarSplits`` would (same seed, same draws)."""
+    raw = load_watch_windows(normalize=False)
+    from_splits = augment_rotations(raw, copies=2, seed=3).x_train
+    from_array = augment_rotations(raw.x_train, copies=2, seed=3)
+    np.testing.assert_array_equal(from_array.astype(np.float32), from_splits)
+    with pytest.raises(ParameterError, match="HarSplits or raw IMU windows"):
+        augment_rotations(splits.x_train[:, :3])
+    with pytest.raises(ParameterError, match="numeric"):
+        augment_rotations({"x": 1})
