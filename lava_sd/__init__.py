@@ -3,8 +3,9 @@
 Every layer model is registered once (``lava_sd.REGISTRY``: the ΣΔ-lpRNN, ALIF, the spiking
 LSTM, EGRU, ...); its Lava process is available here by name (``lava_sd.ALIF``) or, Lava-style,
 from its process module (``lava_sd.models.alif.proc.process``). ``lava_sd.Classifier`` (torch)
-trains any of them, ``lava_sd.convert`` maps a trained classifier onto Lava, ``lava_sd.load``
-reads a checkpoint. Importing ``lava_sd`` does not import torch; ``Classifier`` and ``load`` do.
+trains any of them (``lava_sd.fit`` on your own arrays), ``lava_sd.convert`` maps a trained
+classifier onto Lava, ``lava_sd.load`` reads a checkpoint. Importing ``lava_sd`` does not import
+torch; ``Classifier``, ``fit`` and ``load`` do.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from lava_sd.run import (
 )
 from lava_sd.synapses.batch_dense.process import BatchDense
 
-_TORCH = {"Classifier": "lava_sd.torch.classifier", "load": "lava_sd.torch.classifier"}
+_TORCH = {
+    "Classifier": "lava_sd.torch.classifier",
+    "load": "lava_sd.torch.classifier",
+    "fit": "lava_sd.torch.fit",
+}
 
 __all__ = [
     "REGISTRY",
@@ -52,6 +57,7 @@ __all__ = [
     "__version__",
     "convert",
     "encode",
+    "fit",
     "get_model",
     "load",
     "read_header",
@@ -60,8 +66,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``Classifier`` and ``load`` (they import torch), and every registered model's process by
-    its class name."""
+    """``Classifier``, ``fit`` and ``load`` (they import torch), and every registered model's
+    process by its class name."""
     if name in _TORCH:
         return getattr(importlib.import_module(_TORCH[name]), name)
     for spec in REGISTRY.values():

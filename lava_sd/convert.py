@@ -111,6 +111,7 @@ def convert(
         readout_decay=model.readout_decay,
         readout_weight=model.readout.weight.detach().double().cpu().numpy(),
         readout_bias=model.readout.bias.detach().double().cpu().numpy(),
+        readout_mode=model.readout_mode,
         class_names=list(model.class_names),
         warnings=notes,
     )

@@ -10,7 +10,8 @@ readout::
              fixed point: round(x X), X = input_scale, a 24-bit graded payload
     layers:  the model's layer process (lava_sd.layer), the last one accumulating the readout
     logits = W_o (readout_sum / readout_unit / samples) + b_o
-             samples = frames ("decoded" readout) or frames K ("trace" readout)
+             samples = frames ("decoded" readout) or frames K ("trace" readout), or 1 when
+             the readout reads the last frame only (readout_mode "last")
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Network:
         input_scale: fixed-point graded input ``round(x X)``.
         readout_decay: the trace readout's ``k`` (float; ``D = round(4096 k)`` in fixed point).
         readout_weight, readout_bias: the host readout.
+        readout_mode: ``"mean"`` over the frames (or steps) or the ``"last"`` one.
         class_names: names of the logits' classes.
         warnings: what the conversion warned about.
     """
@@ -70,6 +72,7 @@ class Network:
     readout_decay: float
     readout_weight: np.ndarray
     readout_bias: np.ndarray
+    readout_mode: str = "mean"
     class_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -139,6 +142,8 @@ class Network:
         result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
         unit = 1.0 if backend == "float" else self.layers[-1].readout_unit
         samples = lengths * (1 if self.spec.readout == "decoded" else self.frame_steps)
+        if self.readout_mode == "last":
+            samples = np.ones_like(samples)
         mean = result["readout_sum"] / unit / samples[:, None]
         out = NetworkOutput(
             logits=mean @ self.readout_weight.T + self.readout_bias,
@@ -169,12 +174,17 @@ class Network:
 
     def _readout_args(self, lengths: np.ndarray, backend: str, last: bool) -> dict[str, Any]:
         """Readout keywords of a layer process: per-sample frames and where to sample."""
+        readout_last = self.readout_mode == "last"
         if self.spec.readout == "decoded":
             return dict(
-                n_frames=lengths, frame_steps=self.frame_steps, frame_offset=self.frame_offset
-            )
+                n_frames=lengths, frame_steps=self.frame_steps, frame_offset=self.frame_offset,
+                readout_last=readout_last,
+            )  # fmt: skip
         k = self.readout_decay if backend == "float" else round(self.readout_decay * DECAY_UNITY)
-        return dict(n_frames=lengths * self.frame_steps, readout_decay=k if last else 0)
+        return dict(
+            n_frames=lengths * self.frame_steps, readout_decay=k if last else 0,
+            readout_last=readout_last,
+        )  # fmt: skip
 
     def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
         """Synaptic operations per sample: each output event times its fan-out in weights (the

@@ -99,7 +99,10 @@ class _Layer:
         for key in ("trace", "readout_sum", "spike_count", "overflow"):
             dtype = np.int64 if fixed or key in ("spike_count", "overflow") else float
             values[key] = values[key].astype(dtype)
-        for key in ("overflow_steps", "overflow_first", "n_frames", "frame_steps", "frame_offset"):
+        for key in (
+            "overflow_steps", "overflow_first", "n_frames", "frame_steps", "frame_offset",
+            "readout_last",
+        ):  # fmt: skip
             values[key] = values[key].astype(np.int64)
         if fixed:
             values["readout_decay"] = values["readout_decay"].astype(np.int64)

@@ -60,7 +60,7 @@ def train_row(row: Row, splits: Any, weights: Path, progress: bool) -> None:
                                               training={"finetune_epochs": 0})  # fmt: skip
     for path, overrides in runs.items():
         started = time.perf_counter()
-        model = build_and_train(row, train, 10, seed=SEED, progress=progress, **overrides)
+        model = build_and_train(row, train, seed=SEED, progress=progress, **overrides)
         model.class_names = list(splits.train.class_names)
         model.normaliser, model.feature_recipe = splits.normaliser, FEATURE_RECIPE
         model.save(

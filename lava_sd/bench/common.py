@@ -59,25 +59,20 @@ def rows(benchmark: str) -> list[Row]:
 def build_and_train(
     row: Row,
     train: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
-    n_classes: int,
     *,
     seed: int = SEED,
     progress: bool = True,
     classifier: dict[str, Any] | None = None,
     training: dict[str, Any] | None = None,
 ) -> Any:
-    """A ``lava_sd.Classifier`` of ``row``'s preset (with ``classifier`` / ``training``
-    overrides), trained with the model's recipe (``lava_sd.torch.recipe.train_recipe``)."""
-    from lava_sd.torch.classifier import Classifier
-    from lava_sd.torch.recipe import train_recipe
+    """``lava_sd.fit`` of ``row``'s model with its preset (and ``classifier`` / ``training``
+    overrides) on already normalised ``(x, lengths, labels)``."""
+    from lava_sd.torch.fit import fit
 
-    settings = row.settings
-    options = {**settings["classifier"], **(classifier or {})}
-    hidden = options.pop("hidden")
-    model = Classifier(row.spec.name, train[0].shape[1], hidden, n_classes, seed=seed, **options)
-    recipe = {**settings["training"], **(training or {})}
-    train_recipe(model, train, seed=seed, progress=progress, **recipe)
-    return model
+    return fit(
+        row.spec.name, train, preset=row.preset, normaliser=None, seed=seed, progress=progress,
+        **(classifier or {}), **(training or {}),
+    )  # fmt: skip
 
 
 def evaluate_lava(

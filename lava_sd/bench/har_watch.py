@@ -80,8 +80,8 @@ def train_model(
     started = time.perf_counter()
     train = training_set(splits, augment)
     model = build_and_train(
-        row, as_tensors(train.x_train, train.y_train), len(splits.class_names), seed=SEED,
-        progress=progress, training=training,
+        row, as_tensors(train.x_train, train.y_train), seed=SEED, progress=progress,
+        training=training,
     )  # fmt: skip
     model.class_names = [str(c) for c in splits.class_names]
     model.normaliser, model.feature_recipe = splits.normaliser, FEATURE_RECIPE

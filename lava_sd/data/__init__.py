@@ -13,19 +13,31 @@ Nothing here downloads: each loader reads data already on disk and, when it is a
   :func:`augment_rotations` adds rotated, rescaled copies of the training windows.
 - :func:`read_wav`, :func:`mfcc`, :func:`wav_to_features`: numpy/scipy feature extraction.
 - :class:`SequenceDataset`, :func:`pad`: variable-length sequences and time-last padding.
+- :func:`as_sequences`, :func:`encode_labels`, :func:`resample`, :class:`Normaliser`: your own
+  arrays (or lists of variable-length sequences) and labels (integers or strings) as a network
+  takes them; :func:`read_ts` reads the UEA/UCR ``.ts`` time-series format.
 """
 
+from lava_sd.data.arrays import as_sequences, encode_labels, resample
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
 from lava_sd.data.features import mfcc, read_wav, wav_to_features
 from lava_sd.data.har_augment import augment_rotations
 from lava_sd.data.har_watch import HarSplits, load_watch_windows, window_statistics
 from lava_sd.data.heidelberg import load_heidelberg
+from lava_sd.data.normaliser import Normaliser
 from lava_sd.data.sequences import SequenceDataset, pad
 from lava_sd.data.speech_commands import load_speech_commands
 from lava_sd.data.spoken_digits import DigitSplits, load_spoken_digits
+from lava_sd.data.ts_format import TsData, read_ts
 
 __all__ = [
     "DatasetFormatError",
+    "Normaliser",
+    "TsData",
+    "as_sequences",
+    "encode_labels",
+    "read_ts",
+    "resample",
     "DatasetNotFoundError",
     "DigitSplits",
     "HarSplits",

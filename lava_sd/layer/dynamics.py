@@ -108,14 +108,15 @@ def accumulate(
     frame_offset: int,
     spike_count: np.ndarray,
     readout_sum: np.ndarray,
+    last_only: bool = False,
 ) -> None:
     """Add one step (``time_step`` counts from 1) to a layer's per-sample sums, in place.
 
     ``spike_count += (out != 0)`` for the samples still within their own
     ``n_frames * frame_steps + frame_offset`` steps (not in the batch padding), and
     ``readout_sum += value`` at each frame end ``t - frame_offset + 1 = j frame_steps`` of a frame
-    ``j < n_frames``. ``out``, ``value`` and the sums are ``(..., n)``; ``n_frames`` has the
-    batch shape (or ``(1,)``).
+    ``j < n_frames`` (``last_only``: of the last frame ``j = n_frames - 1`` only). ``out``,
+    ``value`` and the sums are ``(..., n)``; ``n_frames`` has the batch shape (or ``(1,)``).
     """
     batch_shape = out.shape[:-1] + (1,)
     own = (time_step - 1 < n_frames * frame_steps + frame_offset).reshape(batch_shape)
@@ -123,7 +124,8 @@ def accumulate(
     t = time_step - 1 - frame_offset
     if t < 0 or (t + 1) % frame_steps:
         return
-    valid = ((t + 1) // frame_steps - 1 < n_frames).reshape(batch_shape)
+    frame = (t + 1) // frame_steps - 1
+    valid = (frame == n_frames - 1 if last_only else frame < n_frames).reshape(batch_shape)
     readout_sum += np.where(valid, value, 0)
 
 
@@ -170,6 +172,7 @@ def _finish_step(layer: Any, state: Any, trace_step: Callable[..., Any]) -> np.n
     accumulate(
         layer.time_step, _numpy(out), _numpy(value), layer.n_frames, int(layer.frame_steps[0]),
         int(layer.frame_offset[0]), layer.spike_count, layer.readout_sum,
+        bool(layer.readout_last[0]),
     )  # fmt: skip
     return out
 

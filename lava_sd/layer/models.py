@@ -40,6 +40,7 @@ class _LayerModel(OneBlasThread, DerivedFromVars, PyLoihiProcessModel):
     n_frames: np.ndarray = LavaPyType(np.ndarray, np.int64)
     frame_steps: np.ndarray = LavaPyType(np.ndarray, np.int64)
     frame_offset: np.ndarray = LavaPyType(np.ndarray, np.int64)
+    readout_last: np.ndarray = LavaPyType(np.ndarray, np.int64)
     spike_count: np.ndarray = LavaPyType(np.ndarray, np.int64)
     overflow: np.ndarray = LavaPyType(np.ndarray, np.int64)
     overflow_steps: np.ndarray = LavaPyType(np.ndarray, np.int64)

@@ -40,7 +40,8 @@ class LayerProcess(AbstractProcess):
         trace <- trace (1 - k) + k s_out                # "trace" readout, k = readout_decay
         per sample, over its own n_frames K + offset steps:
             spike_count += (s_out != 0)
-            at frame ends: readout_sum += trace, or the neuron's decoded value ("decoded")
+            at frame ends (every one, or the last with readout_last):
+                readout_sum += trace, or the neuron's decoded value ("decoded")
 
     With the trace readout, ``readout_sum / n_frames`` is the time mean of a leaky-integrator
     readout's input: the host applies the readout weights (``lava_sd.Network``).
@@ -58,6 +59,7 @@ class LayerProcess(AbstractProcess):
         n_frames: per sample ``(batch,)``, its number of frames (default: every step counts).
         frame_steps, frame_offset: steps per frame ``K`` and readout delay after a frame end.
         readout_decay: the trace's decay ``k`` (float fraction; fixed D in [0, 4096]).
+        readout_last: sum the readout at the last frame only (default: every frame).
         name: process name.
         **neuron: the neuron's parameters and initial states (the model's ``NEURON`` spec).
 
@@ -83,6 +85,7 @@ class LayerProcess(AbstractProcess):
         frame_steps: int = 1,
         frame_offset: int = 0,
         readout_decay: float = 0.0,
+        readout_last: bool = False,
         name: str | None = None,
         **neuron: Any,
     ) -> None:
@@ -107,6 +110,7 @@ class LayerProcess(AbstractProcess):
             ("num_message_bits", num_message_bits, 0, 24),
             ("frame_steps", frame_steps, 1, ALL_FRAMES),
             ("frame_offset", frame_offset, 0, ALL_FRAMES),
+            ("readout_last", readout_last, 0, 1),
         ):
             setattr(self, key, Var(shape=(1,), init=_small_int(owner, key, value, low, high)))
         frames = as_array(owner, "n_frames", ALL_FRAMES if n_frames is None else n_frames)

@@ -10,6 +10,7 @@ does (``lava_sd.convert`` maps it, ``lava_sd.load`` restores it from a checkpoin
         r_t = (1 - k) r_{t-1} + k h_t;   logits = W_o mean_{t < length K} r_t + b_o
     "decoded" readout (the lpRNN, whose ΣΔ neurons decode h):
         logits = W_o mean_{frames j < length} h[offset + (j + 1) K - 1] + b_o
+    readout_mode "last": the last step (frame) instead of the mean
 
 A classifier also carries what using it needs: the class names, the input normaliser (fitted on
 the training data), the feature recipe its inputs come from and how it was trained; checkpoints
@@ -22,6 +23,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -31,7 +33,8 @@ from lava_sd.checks import ParameterError
 from lava_sd.data.normaliser import Normaliser
 from lava_sd.registry import get_model
 
-CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay")
+CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay", "readout_mode")
+READOUT_MODES = ("mean", "last")
 
 
 class Classifier(nn.Module):
@@ -45,6 +48,8 @@ class Classifier(nn.Module):
         frame_steps: simulation steps per input frame ``K`` (model default if ``None``).
         frame_offset: readout delay after each frame end ("decoded" readout; 0 for "trace").
         readout_decay: the trace readout's ``k`` in (0, 1] ("trace" readout).
+        readout_mode: ``"mean"`` (the time mean, default) or ``"last"`` (the last frame of
+            each sample).
         seed: seeds torch's global generator and the layers' own generator (initialisation).
         **layer_options: the model's layer options (its ``build_layer`` keywords), e.g.
             ``recurrent=False``; model defaults otherwise.
@@ -60,6 +65,7 @@ class Classifier(nn.Module):
         frame_steps: int | None = None,
         frame_offset: int | None = None,
         readout_decay: float | None = None,
+        readout_mode: str = "mean",
         seed: int = 0,
         **layer_options: Any,
     ) -> None:
@@ -75,6 +81,10 @@ class Classifier(nn.Module):
         options.pop("hidden", None)
         options.update(layer_options)
         _check_settings(spec.readout, settings)
+        if readout_mode not in READOUT_MODES:
+            raise ParameterError(
+                f"Classifier: readout_mode must be one of {READOUT_MODES}, got {readout_mode!r}."
+            )
         torch.manual_seed(seed)
         generator = torch.Generator().manual_seed(seed)
         build = spec.torch_module().build_layer
@@ -90,10 +100,12 @@ class Classifier(nn.Module):
         self.frame_steps = int(settings["frame_steps"])
         self.frame_offset = int(settings["frame_offset"] or 0)
         self.readout_decay = float(settings["readout_decay"] or 0.0)
+        self.readout_mode = readout_mode
         self.config = dict(
             model=model, n_in=int(n_in), hidden=list(hidden), n_classes=int(n_classes),
             frame_steps=self.frame_steps, frame_offset=self.frame_offset,
-            readout_decay=self.readout_decay, seed=int(seed), **options,
+            readout_decay=self.readout_decay, readout_mode=readout_mode, seed=int(seed),
+            **options,
         )  # fmt: skip
         self.class_names: list[str] = [str(c) for c in range(n_classes)]
         self.normaliser: Normaliser | None = None
@@ -151,14 +163,57 @@ class Classifier(nn.Module):
         frame form, ``frame_steps=1, frame_offset=0``, before its fine-tuning at ``K``).
         """
         k, offset = self._timing(frame_steps, frame_offset)
+        last = self.readout_mode == "last"
+        samples = torch.arange(len(lengths), device=lengths.device)
         if self.readout_kind == "decoded":
             h = self.frame_outputs(x, k, offset)[-1]
+            if last:
+                return h[samples, :, lengths - 1] @ self.readout.weight.T + self.readout.bias
             return readout_mean(h, lengths, self.readout.weight, self.readout.bias)
         r = self.readout_trace(self.outputs(x, k, offset)[-1])
         steps = lengths * k
+        if last:
+            return self.readout(r[samples, :, steps - 1])
         mask = torch.arange(r.shape[-1], device=r.device)[None, :] < steps[:, None]
         mean = (r * mask[:, None, :]).sum(-1) / steps[:, None].clamp(min=1)
         return self.readout(mean)
+
+    def predict(
+        self,
+        x: Any,
+        lengths: Any = None,
+        *,
+        backend: str = "torch",
+        batch_size: int = 256,
+        progress: bool = False,
+    ) -> np.ndarray:
+        """Class indices (``self.class_names[i]`` names them) for raw inputs ``x`` (an array
+        ``(N, C, T)``, with optional ``lengths``, or a list of ``(C, T_i)`` sequences), run in
+        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point (``lava_sd.torch.predict``)."""
+        from lava_sd.torch.predict import logits
+
+        scores, _ = logits(
+            self, x, lengths, backend=backend, batch_size=batch_size, progress=progress
+        )
+        return scores.argmax(1)
+
+    def evaluate(
+        self,
+        x: Any,
+        y: Any,
+        lengths: Any = None,
+        *,
+        backend: str = "torch",
+        batch_size: int = 256,
+        progress: bool = False,
+    ) -> dict[str, Any]:
+        """Accuracy, macro-F1, confusion matrix (and in Lava: spikes, synops, dense MACs,
+        activity sparsity, overflow) on raw inputs ``x`` with labels ``y``."""
+        from lava_sd.torch.predict import evaluate
+
+        return evaluate(
+            self, x, y, lengths, backend=backend, batch_size=batch_size, progress=progress
+        )
 
     def save(self, path: str | Path, **training: Any) -> Path:
         """Write this classifier and what using it needs to one checkpoint file

@@ -14,6 +14,8 @@ The defaults are the model's ``ModelSpec.training`` (and a preset's overrides).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -33,36 +35,38 @@ def train_recipe(
     finetune_lr: float = 1e-3,
     seed: int = 0,
     progress: bool = True,
+    val: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
+    patience: int | None = None,
+    device: str | torch.device = "cpu",
 ) -> list[TrainLog]:
     """Train ``model`` on ``train = (x, lengths, labels)`` tensors; one log per phase.
 
-    Runs torch on one thread (small per-step tensors: faster, and robust to a shared machine).
+    With ``val``, each phase keeps its best epoch by validation accuracy (in the model's own
+    timing) and stops after ``patience`` epochs without improvement. Run it under
+    ``one_thread()`` on a CPU (``lava_sd.fit`` does).
     """
-    torch.set_num_threads(1)
     spec = get_model(model.model)
     first = dict(frame_steps=1, frame_offset=0) if spec.dense_per_frame else {}
-    logs = [
-        train_classifier(
-            model,
-            train,
-            epochs=epochs,
-            lr=lr,
-            batch_size=batch_size,
-            seed=seed,
-            progress=progress,
-            **first,
-        )  # fmt: skip
-    ]
+    common = dict(
+        batch_size=batch_size, seed=seed, progress=progress, val=val, patience=patience,
+        device=device,
+    )  # fmt: skip
+    logs = [train_classifier(model, train, epochs=epochs, lr=lr, **common, **first)]
     if finetune_epochs:
         logs.append(
-            train_classifier(
-                model,
-                train,
-                epochs=finetune_epochs,
-                lr=finetune_lr,
-                batch_size=batch_size,
-                seed=seed,
-                progress=progress,
-            )  # fmt: skip
+            train_classifier(model, train, epochs=finetune_epochs, lr=finetune_lr, **common)
         )
     return logs
+
+
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """torch on one CPU thread inside the block (small per-step tensors train faster so, and a
+    shared machine does not slow them down; results do not depend on the machine's cores), the
+    caller's thread count restored after."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)

@@ -1,27 +1,30 @@
-"""Training and evaluation loops for sequence classifiers (CPU-friendly, seeded)."""
+"""The training loop of every classifier: Adam, cosine learning-rate decay, cross-entropy,
+seeded, with optional validation, early stopping and a device."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 from tqdm.auto import tqdm
 
+from lava_sd.checks import ParameterError
+
 
 @dataclass
 class TrainLog:
-    """Per-epoch training loss and accuracy, and the test accuracy if a test set was given."""
+    """Per-epoch training loss and accuracy, the validation accuracy if a validation set was
+    given, and the epoch whose weights were kept (the best validation epoch, else the last)."""
 
     loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
-    test_acc: list[float] = field(default_factory=list)
-
-
-def seed_everything(seed: int) -> None:
-    """Seed torch's global generator (weight initialisation)."""
-    torch.manual_seed(seed)
+    val_acc: list[float] = field(default_factory=list)
+    best_epoch: int = 0
+    stopped_early: bool = False
 
 
 def accuracy(
@@ -35,62 +38,123 @@ def accuracy(
     """Fraction of correctly classified sequences (``forward_kwargs`` go to the model)."""
     model.eval()
     correct = 0
+    device = next(model.parameters()).device
     with torch.no_grad():
         for i in range(0, len(y), batch):
-            logits = model(x[i : i + batch], lengths[i : i + batch], **forward_kwargs)
-            correct += int((logits.argmax(1) == y[i : i + batch]).sum())
+            logits = model(
+                x[i : i + batch].to(device), lengths[i : i + batch].to(device), **forward_kwargs
+            )
+            correct += int((logits.argmax(1).cpu() == y[i : i + batch]).sum())
     return correct / len(y)
+
+
+def check_data(
+    owner: str, data: Any, n_in: int, n_classes: int
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``data = (x, lengths, labels)`` as float32 / int64 / int64 tensors, checked: ``x``
+    ``(N, n_in, T)`` finite, ``lengths`` in 1..T, labels class indices ``0 .. n_classes - 1``.
+
+    Raises:
+        ParameterError: saying what is wrong (``lava_sd.fit`` takes plain arrays, lists of
+            sequences and any labels).
+    """
+    if not isinstance(data, tuple | list) or len(data) != 3:
+        raise ParameterError(
+            f"{owner}: expected (x, lengths, labels), got {type(data).__name__} of length "
+            f"{len(data) if hasattr(data, '__len__') else '?'}; lava_sd.fit takes (x, y) too."
+        )
+    x, lengths, y = (torch.as_tensor(np.asarray(v) if not torch.is_tensor(v) else v) for v in data)
+    if x.ndim != 3 or x.shape[1] != n_in or not x.is_floating_point():
+        raise ParameterError(
+            f"{owner}: x must be float (samples, {n_in}, time), got {tuple(x.shape)} {x.dtype}."
+        )
+    if not torch.isfinite(x).all():
+        raise ParameterError(f"{owner}: x holds NaN or infinite values.")
+    if lengths.shape != (x.shape[0],) or y.shape != (x.shape[0],):
+        raise ParameterError(
+            f"{owner}: lengths and labels need one entry per sample ({x.shape[0]}), got "
+            f"{tuple(lengths.shape)} and {tuple(y.shape)}."
+        )
+    if lengths.min() < 1 or lengths.max() > x.shape[-1]:
+        raise ParameterError(f"{owner}: lengths must lie in 1..{x.shape[-1]}.")
+    if y.is_floating_point() or y.min() < 0 or y.max() >= n_classes:
+        raise ParameterError(
+            f"{owner}: labels must be class indices 0..{n_classes - 1}; lava_sd.fit maps any "
+            "integer or string labels to them."
+        )
+    return x.float(), lengths.long(), y.long()
 
 
 def train_classifier(
     model: nn.Module,
     train: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
     *,
-    test: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
+    val: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
     epochs: int = 40,
     lr: float = 3e-3,
     batch_size: int = 64,
+    patience: int | None = None,
     seed: int = 0,
+    device: str | torch.device = "cpu",
     progress: bool = True,
     **forward_kwargs: int,
 ) -> TrainLog:
     """Adam with cosine learning-rate decay and cross-entropy on ``model(x, lengths)``.
 
     Args:
-        model: maps ``(x (B, F, T), lengths (B,))`` to logits.
-        train, test: ``(x, lengths, labels)`` tensors.
+        model: maps ``(x (B, F, T), lengths (B,))`` to logits (``config`` gives ``n_in`` and
+            ``n_classes``).
+        train, val: ``(x, lengths, labels)`` (``check_data``). With ``val``, the weights of
+            the epoch with the best validation accuracy (in the model's own timing, what Lava
+            runs) are kept, and training stops after ``patience`` epochs without improvement.
         epochs, lr, batch_size: optimisation settings.
-        seed: seeds the initial shuffle order (and torch, for dropout-free models the init is
-            seeded by whoever built the model).
+        patience: early-stopping patience in epochs (``None``: train every epoch).
+        seed: seeds the shuffle order (the initialisation is seeded by whoever built the model).
+        device: where to train (the model and each batch are moved there).
         progress: show a tqdm bar over epochs.
-        forward_kwargs: passed to every ``model(x, lengths, ...)`` call.
+        forward_kwargs: passed to every training ``model(x, lengths, ...)`` call.
     """
-    x, lengths, y = train
+    n_in, n_classes = model.config["n_in"], model.config["n_classes"]
+    x, lengths, y = check_data("train_classifier", train, n_in, n_classes)
+    if val is not None:
+        val = check_data("train_classifier (validation)", val, n_in, n_classes)
+    model.to(device)
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     steps = epochs * int(np.ceil(len(y) / batch_size))
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
     loss_fn = nn.CrossEntropyLoss()
-    log = TrainLog()
+    log, best_state = TrainLog(), None
     bar = tqdm(range(epochs), desc="training", disable=not progress)
-    for _ in bar:
+    for epoch in bar:
         model.train()
         order = torch.randperm(len(y), generator=generator)
         total, correct = 0.0, 0
         for i in range(0, len(y), batch_size):
             idx = order[i : i + batch_size]
             t_max = int(lengths[idx].max())
-            logits = model(x[idx, :, :t_max], lengths[idx], **forward_kwargs)
-            loss = loss_fn(logits, y[idx])
+            xb, lb, yb = (t.to(device) for t in (x[idx, :, :t_max], lengths[idx], y[idx]))
+            logits = model(xb, lb, **forward_kwargs)
+            loss = loss_fn(logits, yb)
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
             schedule.step()
             total += float(loss) * len(idx)
-            correct += int((logits.argmax(1) == y[idx]).sum())
+            correct += int((logits.argmax(1) == yb).sum())
         log.loss.append(total / len(y))
         log.train_acc.append(correct / len(y))
-        if test is not None:
-            log.test_acc.append(accuracy(model, *test, **forward_kwargs))
-        bar.set_postfix(loss=log.loss[-1], acc=log.train_acc[-1], test=(log.test_acc or [None])[-1])
+        log.best_epoch = epoch
+        if val is not None:
+            log.val_acc.append(accuracy(model, *val))
+            best = int(np.argmax(log.val_acc))
+            if best == epoch:
+                best_state = copy.deepcopy(model.state_dict())
+            log.best_epoch = best
+            if patience is not None and epoch - best >= patience:
+                log.stopped_early = True
+                break
+        bar.set_postfix(loss=log.loss[-1], acc=log.train_acc[-1], val=(log.val_acc or [None])[-1])
+    if best_state is not None:
+        model.load_state_dict(best_state)
     return log

@@ -133,3 +133,24 @@ def test_convert_names_what_it_takes() -> None:
         convert(nn.Linear(3, 2))
     with pytest.raises(ParameterError, match="unknown model 'gru'"):
         Classifier("gru", 4, (6,), 2)
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_last_frame_readout(rng: np.random.Generator, name: str) -> None:
+    """``readout_mode="last"``: Lava float reads the last frame as torch does (trace models:
+    logits; every model: the same as summing only the last frame in the numpy simulation)."""
+    model = Classifier(
+        name, 5, (12, 8), 3, seed=3, readout_mode="last", **{"frame_steps": 2,
+        **reference(name).CLASSIFIER},
+    ).double()  # fmt: skip
+    x, lengths = dyadic_inputs(rng)
+    net = convert(model)
+    lava = net.run(x, lengths, backend="float")
+    mean_net = convert(small_classifier(name, 3).double())
+    assert not np.allclose(lava.logits, mean_net.run(x, lengths, backend="float").logits)
+    sim = simulate(net, x, lengths, "float", engine="torch")
+    np.testing.assert_allclose(sim.readout_sums[-1], lava.run["readout_sum"], rtol=1e-6)
+    if REGISTRY[name].readout == "trace":
+        with torch.no_grad():
+            logits = model(torch.from_numpy(x), torch.from_numpy(lengths)).numpy()
+        np.testing.assert_allclose(lava.logits, logits, rtol=1e-6, atol=1e-9)

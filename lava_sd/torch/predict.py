@@ -1,0 +1,139 @@
+"""Predict and evaluate with a fitted classifier, in torch or in Lava (float or fixed point).
+
+Inputs are what the model was fitted on, before normalisation (the model applies its stored
+normaliser): an array ``(N, C, T)``, ``(x, lengths)`` or a list of ``(C, T_i)`` sequences. Lava
+runs go in chunks of ``batch_size`` samples, each one batched Lava simulation. A warning says when
+inputs reach far beyond the training inputs' range, and when a fixed-point state overflowed
+(``Network.run``): both make Lava and torch disagree.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from lava_sd.checks import ParameterError
+from lava_sd.data.arrays import as_sequences, encode_labels
+from lava_sd.metrics import confusion_matrix, macro_f1
+
+BACKENDS = ("torch", "float", "fixed")
+RANGE_FACTOR = 2.0  # warn when inputs exceed the training inputs' largest |value| this much
+
+
+def prepare(model: Any, x: Any, lengths: Any = None, owner: str = "predict") -> tuple:
+    """``(x, lengths)`` checked and normalised as the model's training inputs were."""
+    x, lengths = as_sequences(x, lengths, owner=owner)
+    if x.shape[1] != model.n_in:
+        raise ParameterError(
+            f"{owner}: the inputs have {x.shape[1]} channels; the model was trained on "
+            f"{model.n_in}."
+        )
+    if model.normaliser is not None:
+        x = model.normaliser(x)
+    limit = model.training_info.get("input_abs_max")
+    valid = np.arange(x.shape[-1])[None, None, :] < lengths[:, None, None]
+    peak = float(np.abs(np.where(valid, x, 0)).max())
+    if limit and peak > RANGE_FACTOR * limit:
+        warnings.warn(
+            f"{owner}: inputs reach {peak:.3g} (after normalisation), {peak / limit:.1f}x the "
+            f"largest training input ({limit:.3g}): expect torch and Lava to disagree, and the "
+            "fixed-point states to overflow. Check the units and the normaliser of your data.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return x, lengths
+
+
+def logits(
+    model: Any,
+    x: Any,
+    lengths: Any = None,
+    *,
+    backend: str = "torch",
+    batch_size: int = 256,
+    progress: bool = False,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Logits ``(N, classes)`` and run facts (Lava: spikes per layer, overflow, seconds)."""
+    if backend not in BACKENDS:
+        raise ParameterError(f"predict: backend must be one of {BACKENDS}, got {backend!r}.")
+    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        raise ParameterError(f"predict: batch_size must be a positive integer, got {batch_size!r}.")
+    x, lengths = prepare(model, x, lengths)
+    started = time.perf_counter()
+    if backend == "torch":
+        model.eval()
+        out = []
+        with torch.no_grad():
+            for i in range(0, len(lengths), batch_size):
+                chunk = _chunk(x, lengths, i, batch_size)
+                out.append(model(*(torch.from_numpy(a) for a in chunk)).numpy())
+        return np.concatenate(out), {"seconds": time.perf_counter() - started}
+    from lava_sd.convert import convert
+
+    net = convert(model)
+    out, spikes, overflow = [], [], 0
+    for i in range(0, len(lengths), batch_size):
+        result = net.run(*_chunk(x, lengths, i, batch_size), backend=backend, progress=progress)
+        out.append(result.logits)
+        spikes.append(result.spikes)
+        overflow += result.overflow_steps
+    per_layer = [np.concatenate([s[k] for s in spikes]) for k in range(len(net.layers))]
+    facts = {
+        "seconds": time.perf_counter() - started,
+        "network": net,
+        "lengths": lengths,
+        "spikes": per_layer,
+        "overflow_steps": overflow,
+    }
+    return np.concatenate(out), facts
+
+
+def evaluate(
+    model: Any,
+    x: Any,
+    y: Any,
+    lengths: Any = None,
+    *,
+    backend: str = "torch",
+    batch_size: int = 256,
+    progress: bool = False,
+) -> dict[str, Any]:
+    """Accuracy, macro-F1 and confusion matrix on ``(x, y)``; Lava backends add spikes,
+    synaptic operations, dense MACs and activity sparsity per sample, and overflow steps."""
+    labels, _ = encode_labels(y, model.class_names, owner="evaluate")
+    scores, facts = logits(
+        model, x, lengths, backend=backend, batch_size=batch_size, progress=progress
+    )
+    if len(labels) != len(scores):
+        raise ParameterError(f"evaluate: {len(scores)} inputs but {len(labels)} labels.")
+    pred = scores.argmax(1)
+    n_classes = len(model.class_names)
+    report: dict[str, Any] = {
+        "backend": backend,
+        "n": int(len(labels)),
+        "accuracy": float((pred == labels).mean()),
+        "macro_f1": macro_f1(labels, pred, n_classes),
+        "confusion": confusion_matrix(labels, pred, n_classes).tolist(),
+        "class_names": list(model.class_names),
+        "seconds": facts["seconds"],
+    }
+    if backend != "torch":
+        net, spikes, lengths = facts["network"], facts["spikes"], facts["lengths"]
+        report.update(
+            spikes_per_sample=float(sum(s.sum(1) for s in spikes).mean()),
+            synops_per_sample=float(net.synops(spikes).mean()),
+            dense_macs_per_sample=float(net.dense_macs(lengths).mean()),
+            activity_sparsity=net.activity_sparsity(spikes, lengths),
+            overflow_steps=facts["overflow_steps"],
+        )
+    return report
+
+
+def _chunk(x: np.ndarray, lengths: np.ndarray, start: int, size: int) -> tuple:
+    """Samples ``start .. start + size``, cut to their longest length."""
+    part = lengths[start : start + size]
+    return x[start : start + size, :, : int(part.max())], part
