@@ -18,6 +18,7 @@ import torch
 
 from lava_sd.checks import ParameterError
 from lava_sd.data.arrays import as_sequences, encode_labels
+from lava_sd.data.audio import audio_inputs, is_audio
 from lava_sd.metrics import confusion_matrix, macro_f1
 
 BACKENDS = ("torch", "float", "fixed")
@@ -25,7 +26,11 @@ RANGE_FACTOR = 2.0  # warn when inputs exceed the training inputs' largest |valu
 
 
 def prepare(model: Any, x: Any, lengths: Any = None, owner: str = "predict") -> tuple:
-    """``(x, lengths)`` checked and normalised as the model's training inputs were."""
+    """``(x, lengths)`` checked and normalised as the model's training inputs were; a list of
+    audio file names becomes their features, if the model's recipe is one lava_sd computes
+    (``lava_sd.data.audio``)."""
+    if is_audio(x):
+        x = audio_inputs(x, model.feature_recipe)
     x, lengths = as_sequences(x, lengths, owner=owner)
     if x.shape[1] != model.n_in:
         raise ParameterError(

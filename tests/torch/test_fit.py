@@ -9,25 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from toy_data import CLASSES, tones
 
 import lava_sd
 from lava_sd import Classifier, ParameterError
 from lava_sd.torch.training import train_classifier
-
-CLASSES = ("low", "mid", "high")
-
-
-def tones(rng: np.random.Generator, n: int, steps: int = 16) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` samples ``(n, 4, steps)`` of three classes: a ramp up, a ramp down or a bump in
-    channel 0 (channel 1 its negative), with noise everywhere, an offset of 5 and a scale of 3
-    (so the normaliser matters)."""
-    label = rng.integers(0, 3, n)
-    t = np.linspace(-1, 1, steps)
-    shapes = np.stack([t, -t, 1 - 2 * t**2])  # up, down, bump
-    base = shapes[label]
-    x = np.stack([base, -base, rng.normal(0, 1, (n, steps)), rng.normal(0, 1, (n, steps))], 1)
-    x = 5 + 3 * (x + rng.normal(0, 0.3, x.shape))
-    return x.astype(np.float32), np.array(CLASSES)[label]
 
 
 def test_numpy_arrays_to_lava_fixed_point(rng: np.random.Generator) -> None:
