@@ -16,6 +16,9 @@ def test_readme_has_examples() -> None:
 
 
 @pytest.mark.parametrize("code", EXAMPLES, ids=[f"example{i}" for i in range(len(EXAMPLES))])
-def test_readme_example_runs(code: str, capsys: pytest.CaptureFixture) -> None:
+def test_readme_example_runs(
+    code: str, capsys: pytest.CaptureFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # examples may write files
     exec(compile(code, str(README), "exec"), {})
     assert capsys.readouterr().out.strip()

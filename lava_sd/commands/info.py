@@ -42,7 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  options {options}")
     print(f"  feature recipe {header['feature_recipe']}, normaliser "
           f"{'yes' if header['normaliser'] else 'none'}")  # fmt: skip
-    print(f"  training {header['training']}")
+    facts = {k: v for k, v in header["training"].items() if not isinstance(v, list | dict)}
+    print(f"  training {facts}")
     from lava_sd.convert import convert
     from lava_sd.torch.classifier import load
 
