@@ -25,6 +25,7 @@ import numpy as np
 from lava_sd.checks import ParameterError, as_array
 from lava_sd.fixed_point import DECAY_UNITY
 from lava_sd.layer.mapping import LayerMapping
+from lava_sd.layer.process import check_input
 from lava_sd.registry import ModelSpec, get_model
 from lava_sd.run import RunResult, run
 
@@ -113,6 +114,8 @@ class Network:
         x, lengths = check_batch("Network.run", x, lengths, self.n_in)
         data = self.input_data(x, backend)
         procs = self.build(lengths, backend)
+        if backend != "float":
+            check_input(procs[0], data)
         source = Source(data=data)
         source.s_out.connect(procs[0].a_in)
         return procs, data.shape[-1]

@@ -99,3 +99,15 @@ def test_synops_and_macs_count_every_weight_row() -> None:
     assert net.dense_macs(np.array([10]))[0] == 10 * per_step
     lif = convert(Classifier("lif", 4, (6,), 2, recurrent=False))
     assert lif.synops([np.ones((1, 6))])[0] == 6 * 2
+
+
+@pytest.mark.parametrize("name", ["lprnn", "egru"])
+def test_inputs_no_register_can_take_are_refused(rng: np.random.Generator, name: str) -> None:
+    """Fixed point: an input whose one-step synaptic drive overflows the 24-bit register it
+    enters is refused before the run (float runs it)."""
+    net = convert(Classifier(name, 4, (6,), 2))
+    x, lengths = rng.normal(0, 1, (2, 4, 5)), np.array([5, 5])
+    net.run(x, lengths, backend="fixed")
+    with pytest.raises(ParameterError, match="24-bit register"):
+        net.run(x * 1e6, lengths, backend="fixed")
+    net.run(x * 1e6, lengths, backend="float")

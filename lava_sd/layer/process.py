@@ -17,8 +17,9 @@ from lava.magma.core.process.process import AbstractProcess
 from lava.magma.core.process.variable import Var
 
 from lava_sd.checks import ParameterError, as_array, check_integer, check_range, check_shape
-from lava_sd.fixed_point import DECAY_UNITY
+from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
 from lava_sd.layer.spec import NeuronSpec, VarSpec
+from lava_sd.layer.synapses import dense_fixed, fixed_weights
 
 ALL_FRAMES = 2**31 - 1
 WEIGHT_LIMITS = (-256, 255)  # what Lava's Dense holds (8-bit mantissa, by sign mode)
@@ -217,6 +218,38 @@ class LayerProcess(AbstractProcess):
                 "Lava's Dense holds 8-bit weight mantissas and would clip larger ones: quantize "
                 "with lava_sd.fixed_point.quantize_weights (mantissa and weight_exp).",
             )  # fmt: skip
+
+
+def input_drive(proc: LayerProcess, data: np.ndarray) -> int:
+    """The largest one-step synaptic drive ``|W x_t| << weight_exp`` (or ``|x_t|`` without
+    fused weights) of integer input ``data`` ``(..., n_in, T)`` into ``proc``, as Lava's ``Dense``
+    computes it."""
+    x = np.moveaxis(np.asarray(data), -1, 0).reshape(-1, np.shape(data)[-2])
+    if not proc.use_weights.init:
+        return int(np.abs(x).max(initial=0))
+    weights = fixed_weights(np.asarray(proc.weights.init))
+    nmb = int(np.asarray(proc.num_message_bits.init).reshape(-1)[0])
+    exp = int(np.asarray(proc.weight_exp.init).reshape(-1)[0])
+    return int(np.abs(dense_fixed(x, weights, exp, nmb)).max(initial=0))
+
+
+def check_input(proc: LayerProcess, data: np.ndarray) -> None:
+    """Fixed point: refuse input whose one-step synaptic drive no 24-bit register can hold
+    (``drive << input_shift`` beyond ``2**23 - 1``: the state would wrap on arrival).
+
+    Raises:
+        ParameterError: with the drive, the limit and what to do.
+    """
+    shift = proc.NEURON.input_shift
+    drive = input_drive(proc, data)
+    limit = STATE_MAX >> shift
+    if drive > limit:
+        raise ParameterError(
+            f"{proc.owner}: the input drives a synaptic input of {drive} in one step; the "
+            f"24-bit register it enters (<< {shift}) holds at most {limit}. The input is out of "
+            "the range the network was built for: scale it down (its units, the normaliser, or "
+            "convert(..., input_scale=...))."
+        )
 
 
 def _small_int(owner: str, key: str, value: Any, low: int, high: int) -> int:

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from lava_sd.fixed_point import (
+    ACT_SHIFT,
     BIAS_EXP_BITS,
     BIAS_MANT_BITS,
     DECAY_UNITY,
@@ -109,6 +110,8 @@ class NeuronSpec:
         output_bits: 0 for binary spikes, else the graded payload width.
         gates: weight rows per neuron (3 for a GRU's update, reset and candidate).
         decoded: for a ``"decoded"`` readout: state -> the value the neuron represents.
+        input_shift: left shift of the synaptic input into its 24-bit register (6: Lava's
+            ``act_shift`` into a current; 0: a Q12 gate input).
     """
 
     name: str
@@ -124,6 +127,7 @@ class NeuronSpec:
     output_bits: int = 0
     gates: int = 1
     decoded: Callable[[Any], Any] | None = None
+    input_shift: int = ACT_SHIFT
 
     def __post_init__(self) -> None:
         fields = tuple(self.state_type._fields)  # type: ignore[attr-defined]

@@ -25,13 +25,25 @@ def test_fixed_equals_dense_per_sample(
     weights[0, 0] = 255 if mixed else weights[0, 0]
     spikes = (rng.random((batch, n_in, steps)) < 0.4).astype(np.int64)
     batched = run_synapse(
-        BatchDense(weights=weights, batch=batch, weight_exp=weight_exp), spikes, "fixed"
+        BatchDense(weights=weights, batch=batch, weight_exp=weight_exp, clip_weights=True),
+        spikes,
+        "fixed",
     )
     assert batched.shape == (batch, n_out, steps)
     for b in range(batch):
         single = run_synapse(Dense(weights=weights, weight_exp=weight_exp), spikes[b], "fixed")
         np.testing.assert_array_equal(batched[b], single)
     assert np.abs(batched).max() > 0
+
+
+def test_weights_no_register_holds_are_refused_unless_clipping_is_asked() -> None:
+    spikes = np.ones((1, 2, 3), dtype=np.int64)
+    with pytest.raises(ParameterError, match="clip_weights=True"):
+        run_synapse(BatchDense(weights=[[1e9, 1]]), spikes, "fixed")
+    clipped = run_synapse(BatchDense(weights=[[1e9, 1]], clip_weights=True), spikes, "fixed")
+    assert clipped.max() == 255 + 1  # Dense's clip to 255 (excitatory), one step late
+    with pytest.raises(ParameterError, match="empty"):
+        BatchDense(weights=np.zeros((0, 3)))
 
 
 def test_float_equals_dense(rng: np.random.Generator) -> None:

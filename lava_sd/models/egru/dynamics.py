@@ -200,4 +200,5 @@ EGRU_NEURON = NeuronSpec(
     output="y",
     output_bits=24,
     gates=3,
+    input_shift=0,
 )

@@ -9,6 +9,7 @@ from lava.magma.core.process.variable import Var
 from lava.utils.weightutils import SignMode
 
 from lava_sd.checks import ParameterError, as_array, check_integer, check_range
+from lava_sd.layer.process import WEIGHT_LIMITS
 
 
 class BatchDense(AbstractProcess):
@@ -34,6 +35,9 @@ class BatchDense(AbstractProcess):
         weight_exp: weight exponent (fixed_pt only; float weights are used as they are).
         num_weight_bits: weight precision, 1..8.
         sign_mode: Lava ``SignMode``; ``None`` infers it from the weights like ``Dense``.
+        clip_weights: fixed point: clip weights beyond the 8-bit mantissa range as Lava's
+            ``Dense`` does silently. Default ``False``: such weights are refused before the run
+            (no Loihi 2 weight register holds them).
         name: process name.
     """
 
@@ -46,6 +50,7 @@ class BatchDense(AbstractProcess):
         weight_exp: int = 0,
         num_weight_bits: int = 8,
         sign_mode: SignMode | None = None,
+        clip_weights: bool = False,
         name: str | None = None,
     ) -> None:
         # AbstractProcess.__init__ first: a process that raises before it has run leaves an
@@ -63,6 +68,8 @@ class BatchDense(AbstractProcess):
             raise ParameterError(
                 f"{owner}: 'weights' must be a 2-D (n_out, n_in) matrix, got shape {weights.shape}."
             )
+        if weights.size == 0:
+            raise ParameterError(f"{owner}: 'weights' is empty (shape {weights.shape}).")
         if int(batch) != batch or batch < 1:
             raise ParameterError(f"{owner}: 'batch' must be a positive integer, got {batch!r}.")
         for key, val, low, high in (
@@ -80,6 +87,7 @@ class BatchDense(AbstractProcess):
         self.a_buff = Var(shape=(int(batch), n_out), init=0)
         self.weight_exp = Var(shape=(1,), init=int(weight_exp))
         self.num_message_bits = Var(shape=(1,), init=int(num_message_bits))
+        self.clip_weights = bool(clip_weights)
 
     def validate(self, backend: str) -> None:
         """Check the Vars for ``backend`` before a simulation (called by ``lava_sd.run``)."""
@@ -93,3 +101,10 @@ class BatchDense(AbstractProcess):
                 "Quantize the weights first, e.g. lava.utils.weightutils.optimize_weight_bits, "
                 "or run with backend='float'.",
             )
+            if not self.clip_weights:
+                check_range(
+                    owner, "weights", weights, *WEIGHT_LIMITS,
+                    "No Loihi 2 weight register holds it (8-bit mantissa): quantize the weights "
+                    "(e.g. lava_sd.fixed_point.quantize_weights, with weight_exp) or pass "
+                    "clip_weights=True to clip them as Lava's Dense does.",
+                )  # fmt: skip
