@@ -5,7 +5,7 @@ LSTM, EGRU, ...); its Lava process is available here by name (``lava_sd.ALIF``) 
 from its process module (``lava_sd.models.alif.proc.process``). ``lava_sd.Classifier`` (torch)
 trains any of them (``lava_sd.fit`` on your own arrays), ``lava_sd.convert`` maps a trained
 classifier onto Lava, ``lava_sd.load`` reads a checkpoint. Importing ``lava_sd`` does not import
-torch; ``Classifier``, ``fit`` and ``load`` do.
+torch; ``Classifier``, ``convert``, ``fit`` and ``load`` do.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 from lava_sd._version import __version__
 from lava_sd.checkpoint import CheckpointError, read_header
 from lava_sd.checks import ParameterError
-from lava_sd.convert import convert
 from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
 from lava_sd.models.sigma_delta.encoding import EncodeResult, encode
 from lava_sd.models.sigma_delta.proc.process import SigmaDelta
@@ -33,6 +32,7 @@ from lava_sd.synapses.batch_dense.process import BatchDense
 
 _TORCH = {
     "Classifier": "lava_sd.torch.classifier",
+    "convert": "lava_sd.torch.convert",
     "load": "lava_sd.torch.classifier",
     "fit": "lava_sd.torch.fit",
 }
@@ -66,8 +66,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """``Classifier``, ``fit`` and ``load`` (they import torch), and every registered model's
-    process by its class name."""
+    """``Classifier``, ``convert``, ``fit`` and ``load`` (they import torch), and every
+    registered model's process by its class name."""
     if name in _TORCH:
         return getattr(importlib.import_module(_TORCH[name]), name)
     for spec in REGISTRY.values():

@@ -37,10 +37,10 @@ from lava_sd.bench.common import (
     rows,
     torch_accuracies,
 )
-from lava_sd.convert import convert
 from lava_sd.data import load_spoken_digits
 from lava_sd.data.spoken_digits import FEATURE_RECIPE
 from lava_sd.torch.classifier import load
+from lava_sd.torch.convert import convert
 
 BENCHMARK = "audio_digits"
 N_TRAIN, N_TEST = 2400, 600

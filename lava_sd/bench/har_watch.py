@@ -38,11 +38,11 @@ from lava_sd.bench.common import (
     rows,
 )
 from lava_sd.bench.har_baseline import random_forest_baseline
-from lava_sd.convert import convert
 from lava_sd.data import augment_rotations, load_watch_windows
 from lava_sd.data.har_watch import FEATURE_RECIPE, HarSplits
 from lava_sd.metrics import macro_f1
 from lava_sd.torch.classifier import load
+from lava_sd.torch.convert import convert
 from lava_sd.torch.training import accuracy
 
 BENCHMARK = "har_watch"

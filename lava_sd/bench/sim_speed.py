@@ -105,9 +105,9 @@ def load_network() -> tuple[Network, np.ndarray, np.ndarray]:
     """The shipped quantized network, converted, and the padded test set ``(x, lengths)``."""
     from lava_sd.bench.audio_digits import BENCHMARK, tensors
     from lava_sd.bench.common import SEED, WEIGHTS_DIR
-    from lava_sd.convert import convert
     from lava_sd.data import load_spoken_digits
     from lava_sd.torch.classifier import load
+    from lava_sd.torch.convert import convert
 
     net = convert(load(WEIGHTS_DIR / f"{BENCHMARK}_lprnn.npz"))
     x, lengths, _ = (t.numpy() for t in tensors(load_spoken_digits(seed=SEED).test))

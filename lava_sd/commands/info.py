@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{'yes' if header['normaliser'] else 'none'}")  # fmt: skip
     facts = {k: v for k, v in header["training"].items() if not isinstance(v, list | dict)}
     print(f"  training {facts}")
-    from lava_sd.convert import convert
     from lava_sd.torch.classifier import load
+    from lava_sd.torch.convert import convert
 
     print(convert(load(args.checkpoint)).report())
     return 0

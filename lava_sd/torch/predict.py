@@ -77,7 +77,7 @@ def logits(
                 chunk = _chunk(x, lengths, i, batch_size)
                 out.append(model(*(torch.from_numpy(a) for a in chunk)).numpy())
         return np.concatenate(out), {"seconds": time.perf_counter() - started}
-    from lava_sd.convert import convert
+    from lava_sd.torch.convert import convert
 
     net = convert(model)
     out, spikes, overflow = [], [], 0

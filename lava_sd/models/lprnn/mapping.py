@@ -36,7 +36,7 @@ WEIGHT_STEPS = 8  # 3 fractional bits
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
     """Every layer of a trained 3-bit lpRNN classifier as ``SigmaDelta`` layer parameters.
 
-    ``settings`` (``lava_sd.convert.MappingSettings``): ``frame_steps`` K (<= 16 keeps every
+    ``settings`` (``lava_sd.torch.convert.MappingSettings``): ``frame_steps`` K (<= 16 keeps every
     state within 24 bits), ``input_scale`` X, and optional ``calibration`` inputs whose
     pre-activations estimate each layer's largest state for the headroom report. Warns when a
     state may saturate.
