@@ -34,7 +34,8 @@ GRADED_INPUT_BITS = 24
 
 @dataclass
 class NetworkOutput:
-    """Logits, per-layer spike counts ``(B, n)``, overflow and the raw run result.
+    """Logits, per-layer spike counts ``(B, neurons)`` (the units, then any internal
+    populations: ``NeuronSpec.neurons``), overflow and the raw run result.
 
     ``overflow_steps`` sums, over layers and neurons, the steps on which a fixed-point state
     wrapped or saturated; ``overflow`` lists each overflow by layer and state: ``(layer, name,
@@ -189,43 +190,56 @@ class Network:
             readout_last=readout_last,
         )  # fmt: skip
 
+    def dims(self, index: int) -> dict[str, int]:
+        """The neuron's size parameters (``NeuronSpec.dims``) of layer ``index``."""
+        return self.spec.neuron.dim_values(self.layers[index].fixed_params)
+
+    def weight_rows(self, index: int) -> int:
+        """Weight rows of layer ``index`` (``gates`` per unit for a gated unit, the L2MU's
+        input population and units)."""
+        return self.spec.neuron.weight_rows(self.layers[index].n, self.dims(index))
+
+    def fan_out(self, index: int) -> np.ndarray:
+        """Per neuron of layer ``index`` (its units, then its internal populations): the
+        synapses each of its events reaches."""
+        neuron, layer = self.spec.neuron, self.layers[index]
+        if index + 1 < len(self.layers):
+            units = self.weight_rows(index + 1)
+        else:
+            units = len(self.readout_bias) if self.spec.readout == "trace" else 0
+        if layer.recurrent:
+            units += self.weight_rows(index)
+        internal = neuron.internal_fan_out(layer.n, self.dims(index))
+        return np.concatenate([np.full(layer.n, units, dtype=float), internal])
+
     def synops(self, spikes: list[np.ndarray]) -> np.ndarray:
-        """Synaptic operations per sample: each output event times its fan-out in weights (the
-        next layer's weight rows, the layer's own if recurrent, and the readout's for the last
-        layer of a trace readout, which is fed by events; a decoded readout reads the neurons'
-        state). A gated unit (EGRU) has ``gates`` weight rows: an event reaches all of them."""
-        gates = self.spec.neuron.gates
-        total = np.zeros(spikes[0].shape[0])
-        for i, counts in enumerate(spikes):
-            layer = self.layers[i]
-            if i + 1 < len(self.layers):
-                fan_out = gates * self.layers[i + 1].n
-            else:
-                fan_out = len(self.readout_bias) if self.spec.readout == "trace" else 0
-            if layer.recurrent:
-                fan_out += gates * layer.n
-            total += counts.sum(axis=1) * fan_out
-        return total
+        """Synaptic operations per sample: each event times its fan-out in weights
+        (``fan_out``: the next layer's weight rows, the layer's own if recurrent, the readout's
+        for the last layer of a trace readout, which is fed by events (a decoded readout reads
+        the neurons' state), and, for an internal population, its synapses inside the layer).
+        A gated unit (EGRU) has ``gates`` weight rows: an event reaches all of them."""
+        return sum(counts @ self.fan_out(i) for i, counts in enumerate(spikes))
 
     def dense_macs(self, lengths: np.ndarray) -> np.ndarray:
         """Multiply-accumulates per sample of the same network evaluated densely (every weight
-        row, ``gates`` per unit): once per frame for a model whose torch form is frame-based
-        (the lpRNN's ANN), else once per simulation step; readout included."""
-        gates = self.spec.neuron.gates
-        per_step = sum(
-            gates * (layer.n_in * layer.n + (layer.n * layer.n if layer.recurrent else 0))
-            for layer in self.layers
-        )
-        per_step += self.readout_weight.size
+        row, ``gates`` per unit, and every internal synapse): once per frame for a model whose
+        torch form is frame-based (the lpRNN's ANN), else once per simulation step; readout
+        included."""
+        per_step = self.readout_weight.size
+        for i, layer in enumerate(self.layers):
+            fan_in = layer.n_in + (layer.n if layer.recurrent else 0)
+            internal = self.spec.neuron.internal_fan_out(layer.n, self.dims(i))
+            per_step += self.weight_rows(i) * fan_in + internal.sum()
         steps_per_frame = 1 if self.spec.dense_per_frame else self.frame_steps
         return np.asarray(lengths) * steps_per_frame * per_step
 
     def activity_sparsity(self, spikes: list[np.ndarray], lengths: np.ndarray) -> float:
-        """Fraction of (neuron, step) pairs without an output event over the samples' own
-        steps (their frames times K, plus the readout offset)."""
+        """Fraction of (neuron, step) pairs without an event over the samples' own steps (their
+        frames times K, plus the readout offset); every neuron of a layer counts, internal
+        populations included."""
         own_steps = np.asarray(lengths) * self.frame_steps + self.frame_offset
-        unit_steps = sum(layer.n for layer in self.layers) * own_steps.sum()
-        return float(1 - sum(s.sum() for s in spikes) / unit_steps)
+        neuron_steps = sum(s.shape[1] for s in spikes) * own_steps.sum()
+        return float(1 - sum(s.sum() for s in spikes) / neuron_steps)
 
     def report(self) -> str:
         """A per-layer table of the fixed-point mapping."""

@@ -29,8 +29,9 @@ _FIXED_PARAM_DTYPE = np.int32
 
 @dataclass
 class SimulationResult:
-    """Per layer ``(B, n)``: spike counts, readout sums and per-neuron overflow counts; and the
-    wall time of the time-step loop."""
+    """Per layer: spike counts and overflow counts per neuron ``(B, neurons)`` (as
+    ``NetworkOutput.spikes``), readout sums ``(B, n)``; and the wall time of the time-step
+    loop."""
 
     spikes: list[np.ndarray]
     readout_sums: list[np.ndarray]
@@ -142,8 +143,7 @@ class _Layer:
         spec = self.vars.NEURON
         for key in (*(var.name for var in spec.states), "trace"):
             setattr(self.vars, key, tensor(getattr(self.vars, key)))
-        self.params = type(self.params)(*(tensor(p) if isinstance(p, np.ndarray) else p
-                                          for p in self.params))  # fmt: skip
+        self.params = _to_torch(self.params, tensor)
         self.synapses = self.synapses._replace(
             weights=tensor(self.synapses.weights), rec_weights=tensor(self.synapses.rec_weights)
         )
@@ -152,3 +152,13 @@ class _Layer:
         """Advance by one step (``time_step`` counts from 1); returns the layer's output."""
         self.vars.time_step = time_step
         return self.advance(self.vars, x, self.params, self.synapses)
+
+
+def _to_torch(params: Any, tensor: Any) -> Any:
+    """A parameter tuple with its numpy arrays as torch tensors (nested tuples too)."""
+    if isinstance(params, np.ndarray):
+        return tensor(params)
+    if isinstance(params, tuple):
+        items = [_to_torch(p, tensor) for p in params]
+        return type(params)(*items) if hasattr(params, "_fields") else tuple(items)
+    return params

@@ -9,7 +9,7 @@ Every layer of every model is the same composition, in float and in integer arit
     out       = state.<output>       # binary spikes, or graded events (EGRU)
 
     readout, per sample, over its own steps t < n_frames K + offset:
-        spike_count += (out != 0)
+        spike_count += (out != 0)            # and the events of internal populations
         trace <- trace (1 - k) + k out                      # fixed: decay(trace, k) + k out
         at every frame end (t - offset + 1 = j K, j < n_frames):
             readout_sum += trace             # "trace" readout (K = 1: every step)
@@ -116,7 +116,9 @@ def accumulate(
     ``n_frames * frame_steps + frame_offset`` steps (not in the batch padding), and
     ``readout_sum += value`` at each frame end ``t - frame_offset + 1 = j frame_steps`` of a frame
     ``j < n_frames`` (``last_only``: of the last frame ``j = n_frames - 1`` only). ``out``,
-    ``value`` and the sums are ``(..., n)``; ``n_frames`` has the batch shape (or ``(1,)``).
+    ``value`` and ``readout_sum`` are ``(..., n)``; ``out`` and ``spike_count`` hold the events of
+    every neuron of the layer (the units, then the ``NeuronSpec.populations``); ``n_frames`` has
+    the batch shape (or ``(1,)``).
     """
     batch_shape = out.shape[:-1] + (1,)
     own = (time_step - 1 < n_frames * frame_steps + frame_offset).reshape(batch_shape)
@@ -148,29 +150,33 @@ def advance_fixed(layer: Any, x: np.ndarray, params: Any, synapses: Synapses) ->
 
 def count_overflow(layer: Any, flags: tuple[np.ndarray, ...]) -> None:
     """Per neuron: steps with any overflow; per flag: steps with one anywhere, and the first."""
-    anywhere = flags[0]
     for i, flag in enumerate(flags):
-        if i:
-            anywhere = anywhere | flag
         if flag.any():
             layer.overflow_steps[i] += 1
             if not layer.overflow_first[i]:
                 layer.overflow_first[i] = layer.time_step
-    layer.overflow += anywhere
+    mask = layer.NEURON.overflow_mask
+    layer.overflow += np.logical_or.reduce(flags) if mask is None else mask(flags)
 
 
 def _finish_step(layer: Any, state: Any, trace_step: Callable[..., Any]) -> np.ndarray:
     """Bind the new state to the layer's Vars (no copies) and update the readout."""
     for key, value in zip(state._fields, state, strict=True):
         setattr(layer, key, value)
-    out = getattr(state, layer.NEURON.output)
+    spec = layer.NEURON
+    out = getattr(state, spec.output)
     if layer.READOUT == "trace":
         layer.trace[:] = trace_step(layer.trace, out, layer.readout_decay[0])
         value = layer.trace
     else:
-        value = layer.NEURON.decoded(state)
+        value = spec.decoded(state)
+    events = _numpy(out)
+    if spec.populations:
+        events = np.concatenate(
+            [events, *(_numpy(getattr(state, p.field)) for p in spec.populations)], axis=-1
+        )
     accumulate(
-        layer.time_step, _numpy(out), _numpy(value), layer.n_frames, int(layer.frame_steps[0]),
+        layer.time_step, events, _numpy(value), layer.n_frames, int(layer.frame_steps[0]),
         int(layer.frame_offset[0]), layer.spike_count, layer.readout_sum,
         bool(layer.readout_last[0]),
     )  # fmt: skip

@@ -64,9 +64,10 @@ class LayerProcess(AbstractProcess):
         name: process name.
         **neuron: the neuron's parameters and initial states (the model's ``NEURON`` spec).
 
-    Vars: the arguments above, the neuron Vars, ``trace``, ``readout_sum``, ``spike_count``,
-    ``overflow`` (per neuron: steps on which any state wrapped or saturated; always 0 in
-    ``floating_pt``), ``overflow_steps`` and ``overflow_first`` (per entry of the neuron's
+    Vars: the arguments above, the neuron Vars, ``trace``, ``readout_sum``, ``spike_count``
+    and ``overflow`` (per neuron, the ``n`` units then the neuron's internal ``populations``:
+    events, and steps on which any state wrapped or saturated, always 0 in ``floating_pt``),
+    ``overflow_steps`` and ``overflow_first`` (per entry of the neuron's
     ``overflow_names``: steps with an overflow anywhere, and the first such step, 0 if none).
     """
 
@@ -98,7 +99,8 @@ class LayerProcess(AbstractProcess):
         if len(shape) > 2:
             raise ParameterError(f"{owner}: shape must be (n,) or (batch, n), got {shape}.")
         batch, n = shape[:-1], shape[-1]
-        rows = self.NEURON.gates * n
+        dims = self._dims(neuron)
+        rows = self.NEURON.weight_rows(n, dims)
         n_in = self._add_weights("weights", weights, rows, None)
         self._add_weights("rec_weights", rec_weights, rows, n)
         self.a_in = InPort(shape=(*batch, rows if weights is None else n_in))
@@ -128,12 +130,14 @@ class LayerProcess(AbstractProcess):
         readout = as_array(owner, "readout_decay", readout_decay)
         check_range(owner, "readout_decay", readout, 0, DECAY_UNITY)
         self.readout_decay = Var(shape=(1,), init=float(readout))
-        for key in ("trace", "readout_sum", "spike_count", "overflow"):
+        for key in ("trace", "readout_sum"):
             setattr(self, key, Var(shape=shape, init=0))
+        for key in ("spike_count", "overflow"):
+            setattr(self, key, Var(shape=(*batch, self.NEURON.neurons(n, dims)), init=0))
         n_flags = (len(self.NEURON.overflow_names),)
         self.overflow_steps = Var(shape=n_flags, init=0)
         self.overflow_first = Var(shape=n_flags, init=0)
-        self._add_neuron_vars(shape, rows, neuron)
+        self._add_neuron_vars(batch, n, dims, neuron)
 
     @property
     def owner(self) -> str:
@@ -156,7 +160,23 @@ class LayerProcess(AbstractProcess):
         setattr(self, key, Var(shape=arr.shape, init=arr))
         return arr.shape[1]
 
-    def _add_neuron_vars(self, shape: tuple[int, ...], rows: int, values: dict) -> None:
+    def _dims(self, values: dict) -> dict[str, int]:
+        """The neuron's size parameters (``NeuronSpec.dims``), checked: integers >= 1."""
+        dims = {}
+        for key in self.NEURON.dims:
+            var = self.NEURON.var(key)
+            value = var.default if values.get(key) is None else values[key]
+            if value is None:
+                raise ParameterError(f"{self.owner}: missing neuron parameter '{key}'.")
+            arr = as_array(self.owner, key, value, (1,))
+            check_integer(self.owner, key, arr, var.hint)
+            check_range(self.owner, key, arr, 1, ALL_FRAMES, var.hint)
+            dims[key] = int(arr[0])
+        return dims
+
+    def _add_neuron_vars(
+        self, batch: tuple[int, ...], n: int, dims: dict[str, int], values: dict
+    ) -> None:
         """One Var per entry of the neuron spec, from ``values`` or the spec's default."""
         spec = self.NEURON
         names = {v.name for v in spec.vars}
@@ -174,7 +194,7 @@ class LayerProcess(AbstractProcess):
         for var in spec.vars:
             value = values.get(var.name)
             value = var.default if value is None else value
-            var_shape = {"rows": (rows,), "scalar": (1,)}.get(var.shape, shape)
+            var_shape = spec.var_shape(var, batch, n, dims)
             arr = as_array(self.owner, var.name, value, var_shape)
             self._check_common(var, arr)
             setattr(self, var.name, Var(shape=var_shape, init=arr))

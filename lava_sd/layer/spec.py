@@ -46,7 +46,9 @@ class VarSpec:
         hint: what to tell a user whose value is out of range.
         default: value when not given; ``None`` makes the parameter required.
         shape: ``"neuron"`` (the population's shape), ``"rows"`` (one per weight row,
-            ``(gates * n,)``, e.g. EGRU gate biases) or ``"scalar"`` (one for the layer).
+            ``(gates * n,)``, e.g. EGRU gate biases), ``"scalar"`` (one for the layer), or a
+            function ``(batch, n, dims) -> shape`` of the batch shape, the number of units and
+            the neuron's ``dims`` (a state of an internal population, an internal matrix).
         integer: integer-valued in both backends (an exponent, a counter, a switch).
     """
 
@@ -56,7 +58,7 @@ class VarSpec:
     bits: int = 24
     hint: str = ""
     default: float | None = None
-    shape: str = "neuron"
+    shape: str | Callable[[tuple[int, ...], int, Mapping[str, int]], tuple[int, ...]] = "neuron"
     integer: bool = False
 
 
@@ -90,6 +92,24 @@ BIAS = (
 )  # fmt: skip
 SPIKE = VarSpec("s", (0, 1), (0, 1), 1, "Spikes are 0 or 1.", default=0.0)
 
+SizeFn = Callable[[int, Mapping[str, int]], int]
+
+
+@dataclass(frozen=True)
+class Population:
+    """A spiking population inside a layer besides its output units (the L2MU's input and
+    memory populations): what its events are and where they go.
+
+    Attributes:
+        field: the state field holding its events.
+        size: ``(n, dims) -> neurons`` for ``n`` units and the neuron's ``dims``.
+        fan_out: ``(n, dims) -> synapses`` that each of its events reaches inside the layer.
+    """
+
+    field: str
+    size: SizeFn
+    fan_out: SizeFn
+
 
 @dataclass(frozen=True)
 class NeuronSpec:
@@ -112,6 +132,14 @@ class NeuronSpec:
         decoded: for a ``"decoded"`` readout: state -> the value the neuron represents.
         input_shift: left shift of the synaptic input into its 24-bit register (6: Lava's
             ``act_shift`` into a current; 0: a Q12 gate input).
+        dims: integer size parameters (``"scalar"`` params, e.g. the L2MU's ``memory`` and
+            ``order``) that the shapes of other Vars depend on.
+        rows: ``(n, dims) -> weight rows`` when not ``gates * n`` (the L2MU feeds its input
+            population and its units from one matrix).
+        populations: internal spiking populations, counted with the output units.
+        overflow_mask: ``overflow flags -> (..., neurons)`` mask of the neurons (units, then
+            populations) with any overflow in a step; by default the flags' union, which
+            then have the units' shape.
     """
 
     name: str
@@ -128,6 +156,10 @@ class NeuronSpec:
     gates: int = 1
     decoded: Callable[[Any], Any] | None = None
     input_shift: int = ACT_SHIFT
+    dims: tuple[str, ...] = ()
+    rows: SizeFn | None = None
+    populations: tuple[Population, ...] = ()
+    overflow_mask: Callable[[tuple[np.ndarray, ...]], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
         fields = tuple(self.state_type._fields)  # type: ignore[attr-defined]
@@ -135,6 +167,43 @@ class NeuronSpec:
             raise ValueError(f"NeuronSpec {self.name}: states must be {fields} in that order.")
         if self.output not in fields:
             raise ValueError(f"NeuronSpec {self.name}: output {self.output!r} is not a state.")
+        params = {v.name: v for v in self.params}
+        for dim in self.dims:
+            if dim not in params or params[dim].shape != "scalar" or not params[dim].integer:
+                raise ValueError(f"NeuronSpec {self.name}: dim {dim!r} is no integer scalar.")
+        for population in self.populations:
+            if population.field not in fields:
+                raise ValueError(f"NeuronSpec {self.name}: {population.field!r} is no state.")
+
+    def dim_values(self, values: Mapping[str, Any]) -> dict[str, int]:
+        """The ``dims`` as ints from parameter values (Vars or process keyword arguments)."""
+        return {key: int(np.asarray(values[key]).reshape(-1)[0]) for key in self.dims}
+
+    def weight_rows(self, n: int, dims: Mapping[str, int]) -> int:
+        """Rows of the input and recurrent weight matrices of ``n`` units."""
+        return self.gates * n if self.rows is None else self.rows(n, dims)
+
+    def var_shape(
+        self, var: VarSpec, batch: tuple[int, ...], n: int, dims: Mapping[str, int]
+    ) -> tuple[int, ...]:
+        """The shape of Var ``var`` in a layer of ``batch`` samples of ``n`` units."""
+        if callable(var.shape):
+            return tuple(var.shape(batch, n, dims))
+        if var.shape == "rows":
+            return (self.weight_rows(n, dims),)
+        return (1,) if var.shape == "scalar" else (*batch, n)
+
+    def neurons(self, n: int, dims: Mapping[str, int]) -> int:
+        """All spiking neurons of a layer of ``n`` units: the units and the populations."""
+        return n + sum(p.size(n, dims) for p in self.populations)
+
+    def internal_fan_out(self, n: int, dims: Mapping[str, int]) -> np.ndarray:
+        """Per neuron of the populations, in order: the synapses each event reaches inside
+        the layer."""
+        return np.concatenate(
+            [np.full(p.size(n, dims), p.fan_out(n, dims)) for p in self.populations]
+            or [np.zeros(0)]
+        )
 
     @property
     def vars(self) -> tuple[VarSpec, ...]:
