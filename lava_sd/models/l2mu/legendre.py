@@ -31,11 +31,9 @@ from scipy.linalg import expm
 from scipy.special import eval_legendre
 
 from lava_sd.checks import ParameterError, check_finite
+from lava_sd.fixed_point import quantize_weights
 
 DISCRETIZERS = ("zoh", "euler")
-MANTISSA_MAX = 254  # largest |mantissa| of a dense weight: even, 8 bits (lava_sd convention)
-EXPONENT_MIN = -24
-EXPONENT_MAX = 24
 DELAYS = (0.25, 0.5, 0.75, 1.0)  # fractions r of the window that the reports decode
 
 
@@ -363,37 +361,18 @@ def equivalent_decoder(
 
 
 def quantize_dense(W: np.ndarray, scale: float = 1.0) -> tuple[np.ndarray, int]:
-    """Even 8-bit mantissas ``m`` and one exponent ``e`` with ``m 2**e ~ W scale``.
-
-    ``e = max(ceil(log2(peak / 254)), -24)`` for ``peak = max |W scale|`` (the smallest exponent
-    that keeps ``|m| <= 254``), ``m = 2 round(W scale / 2**(e + 1))``: even mantissas are immune
-    to Lava ``Dense``'s dropped lowest bit for mixed-sign weights; the entry error is at most
-    ``2**e``. The rule of every lava_sd dense weight (``convert_spiking.quantize_matrix``).
-
-    Args:
-        W: weights, any shape.
-        scale: fixed-point state units per float unit, > 0.
-
-    Returns:
-        ``(mantissa, exponent)``: int64 array of ``W``'s shape, and an int in ``[-24, 24]``.
+    """Even 8-bit mantissas ``m`` and one exponent ``e`` with ``m 2**e ~ W scale``: the rule of
+    every lava_sd dense weight, ``lava_sd.fixed_point.quantize_weights`` (``e`` the smallest
+    exponent >= -24 that keeps ``|m| <= 254``, ``m = 2 round(W scale / 2**(e + 1))``; the entry
+    error is at most ``2**e``), with this module's argument checks.
 
     Raises:
         ParameterError: on non-finite or empty ``W``, ``scale <= 0``, or a weight too large for
             8 bits << 24.
     """
     w = _array("quantize_dense", "W", W, tuple(range(1, 33)))
-    s = _positive("quantize_dense", "scale", scale)
-    target = w * s
-    peak = float(np.abs(target).max())
-    exp = EXPONENT_MIN if peak == 0 else int(np.ceil(np.log2(peak / MANTISSA_MAX)))
-    exp = max(exp, EXPONENT_MIN)
-    mant = 2 * np.round(target / 2.0 ** (exp + 1)).astype(np.int64)
-    if exp > EXPONENT_MAX or np.abs(mant).max() > MANTISSA_MAX:
-        raise ParameterError(
-            f"quantize_dense: a weight of {peak:g} state units does not fit 8 bits << 24; "
-            "lower 'scale'."
-        )
-    return mant, exp
+    mant, exp = quantize_weights(w, _positive("quantize_dense", "scale", scale))
+    return mant, int(exp)
 
 
 def dequantize(mantissa: np.ndarray, exponent: int, scale: float = 1.0) -> np.ndarray:
