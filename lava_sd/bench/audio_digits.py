@@ -37,7 +37,7 @@ from lava_sd.bench.common import (
     rows,
     torch_accuracies,
 )
-from lava_sd.data import load_spoken_digits
+from lava_sd.data import load_spoken_digits, stratified_split
 from lava_sd.data.spoken_digits import FEATURE_RECIPE
 from lava_sd.torch.classifier import load
 from lava_sd.torch.convert import convert
@@ -49,6 +49,17 @@ N_TRAIN, N_TEST = 2400, 600
 def tensors(dataset: Any) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """``SequenceDataset.padded()`` as torch tensors ``(x (B, 13, T), lengths, labels)``."""
     return tuple(torch.from_numpy(a) for a in dataset.padded())
+
+
+def validation_data(fraction: float = 0.2) -> tuple[tuple[torch.Tensor, ...], ...]:
+    """``(train, val)`` tensors ``(x, lengths, y)`` for choosing settings: the training split
+    with ``fraction`` of each digit's recordings held out (``stratified_split``, seed 0); the
+    test split is never used."""
+    x, lengths, y = load_spoken_digits().train.padded()
+    keep, held = stratified_split(y, fraction, seed=SEED)
+    return tuple(
+        tuple(torch.from_numpy(a[index]) for a in (x, lengths, y)) for index in (keep, held)
+    )
 
 
 def train_row(row: Row, splits: Any, weights: Path, progress: bool) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from lava_sd.bench.common import RESULTS
 from lava_sd.bench.har_watch import (
     AUGMENT,
+    VALIDATION,
     add_training_overrides,
     evaluate_model,
     row_by_label,
@@ -30,7 +31,6 @@ from lava_sd.bench.har_watch import (
 from lava_sd.data import load_watch_windows
 
 KIND = "lprnn"
-VALIDATION = dict(test_subjects=(8,), exclude_subjects=(9, 10))
 CANDIDATES: dict[str, dict[str, Any] | None] = {"none": None, "rotate_gain": AUGMENT}
 
 

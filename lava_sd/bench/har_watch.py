@@ -62,6 +62,17 @@ def as_tensors(x: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor
     return torch.from_numpy(x), torch.from_numpy(lengths), torch.from_numpy(y)
 
 
+VALIDATION = dict(test_subjects=(8,), exclude_subjects=(9, 10))
+
+
+def validation_data() -> tuple[tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
+    """``(train, val)`` tensors ``(x, lengths, y)`` for choosing settings: subjects 1-7 with
+    the benchmark's augmentation, and subject 8; subjects 9 and 10 (the test split) are never
+    read."""
+    splits = training_set(load_watch_windows(**VALIDATION))
+    return as_tensors(splits.x_train, splits.y_train), as_tensors(splits.x_test, splits.y_test)
+
+
 def row_by_label(label: str) -> Row:
     """The benchmark row called ``label``."""
     return next(row for row in rows(BENCHMARK) if row.label == label)

@@ -18,7 +18,7 @@ Nothing here downloads: each loader reads data already on disk and, when it is a
   takes them; :func:`read_ts` reads the UEA/UCR ``.ts`` time-series format.
 """
 
-from lava_sd.data.arrays import as_sequences, encode_labels, resample
+from lava_sd.data.arrays import as_sequences, encode_labels, resample, stratified_split
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
 from lava_sd.data.features import mfcc, read_wav, wav_to_features
 from lava_sd.data.har_augment import augment_rotations
@@ -38,6 +38,7 @@ __all__ = [
     "encode_labels",
     "read_ts",
     "resample",
+    "stratified_split",
     "DatasetNotFoundError",
     "DigitSplits",
     "HarSplits",

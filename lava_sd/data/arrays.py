@@ -111,6 +111,34 @@ def encode_labels(
     return np.array([index[n] for n in names], dtype=np.int64), list(class_names)
 
 
+def stratified_split(
+    y: Any, fraction: float = 0.2, *, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(keep, held_out)``: sorted indices that hold out ``round(fraction n_c)`` samples of
+    every class ``c`` (at least one), drawn with ``numpy.random.default_rng(seed)``; e.g. a
+    validation split of a training set.
+
+    Raises:
+        ParameterError: a fraction outside (0, 1), or a class too small to keep a sample.
+    """
+    labels, _ = encode_labels(y, owner="stratified_split")
+    if isinstance(fraction, bool) or not 0 < float(fraction) < 1:
+        raise ParameterError(f"stratified_split: 'fraction' must lie in (0, 1), got {fraction!r}.")
+    rng = np.random.default_rng(seed)
+    held = []
+    for c in np.unique(labels):
+        members = np.flatnonzero(labels == c)
+        k = max(1, round(float(fraction) * len(members)))
+        if k >= len(members):
+            raise ParameterError(
+                f"stratified_split: class {c} has {len(members)} sample(s); holding out {k} "
+                "leaves none to keep. Lower 'fraction' or add samples."
+            )
+        held.append(rng.permutation(members)[:k])
+    held_out = np.sort(np.concatenate(held))
+    return np.setdiff1d(np.arange(len(labels)), held_out), held_out
+
+
 def resample(x: Any, rate_in: float, rate_out: float, *, axis: int = -1) -> np.ndarray:
     """``x`` resampled from ``rate_in`` to ``rate_out`` samples per second along ``axis`` (time),
     with a polyphase anti-aliasing filter (``scipy.signal.resample_poly``); float64.

@@ -82,3 +82,18 @@ def test_normaliser(rng: np.random.Generator) -> None:
         Normaliser(np.zeros(2), np.array([1.0, 0.0]))
     with pytest.raises(ParameterError, match=r"\(\.\.\., 2, T\)"):
         norm(np.zeros((3, 4, 5)))
+
+
+def test_stratified_split_holds_out_each_class() -> None:
+    from lava_sd.data import stratified_split
+
+    y = np.repeat(["a", "b", "c"], [10, 20, 5])
+    keep, held = stratified_split(y, 0.2, seed=3)
+    assert len(np.intersect1d(keep, held)) == 0 and len(keep) + len(held) == len(y)
+    assert [int((y[held] == c).sum()) for c in "abc"] == [2, 4, 1]
+    np.testing.assert_array_equal(held, stratified_split(y, 0.2, seed=3)[1])
+    assert not np.array_equal(held, stratified_split(y, 0.2, seed=4)[1])
+    with pytest.raises(ParameterError, match="fraction"):
+        stratified_split(y, 1.0)
+    with pytest.raises(ParameterError, match="leaves none"):
+        stratified_split(["a", "b", "b", "b"], 0.5)
