@@ -67,3 +67,19 @@ def test_info_prints_the_loihi2_estimate(tmp_path, capsys: pytest.CaptureFixture
     assert info.main([str(path)]) == 0
     out = capsys.readouterr().out
     assert "Loihi 2 resource and energy ESTIMATE" in out and "0:lif" in out
+
+
+def test_benchmark_entries_carry_the_estimate(rng: np.random.Generator) -> None:
+    """lava_sd.bench.common.lava_entry adds the estimate of the fixed-point run per sample."""
+    from lava_sd.bench.common import lava_entry
+
+    net = lava_sd.convert(lava_sd.Classifier("lif", 3, (6,), 2, init_gain=4.0))
+    x, lengths, y = rng.normal(0, 1.5, (4, 3, 8)), np.array([8, 5, 8, 6]), np.array([0, 1, 0, 1])
+    entry, _ = lava_entry(net, x, lengths, y, progress=False)
+    out = net.run(x, lengths, backend="fixed")
+    report = net.loihi2_report(out, lengths)
+    assert entry["loihi2_estimate_energy_uj_per_sample"] == pytest.approx(report.energy_j * 1e6)
+    assert entry["loihi2_estimate_latency_us_per_sample"] == pytest.approx(report.latency_s * 1e6)
+    sanafe = entry["loihi2_estimate_energy_uj_per_sample_sanafe"]
+    assert sanafe > 0 and sanafe != entry["loihi2_estimate_energy_uj_per_sample"]
+    assert entry["loihi2_estimate_neurocores"] == 2 and entry["loihi2_estimate_chips"] == 1
