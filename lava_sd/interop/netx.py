@@ -14,8 +14,8 @@ as lava_sd's ``fixed`` backend when three conditions hold, which ``export_hdf5``
 
 - every effective weight ``mantissa 2**weight_exp`` is an integer in [-256, 254] (netx
   rescales integer weights to 8 bits itself: ``lava.lib.dl.netx.utils.optimize_weight_bits``);
-  a network quantised at a large threshold ``vth`` has larger integer weights: convert (or
-  ``from_nir``) it with the smaller ``vth`` the error message suggests;
+  the integer size of a layer's weights scales with its threshold unit ``vth``: the error lists
+  the ``vth`` that fit each layer (``from_nir(..., vth=[...])`` takes one per layer);
 - the bias is a multiple of 2**6 state units (netx fixes ``bias_exp = 6``);
 - decays and thresholds are one value per layer (netx's neuron parameters are scalars), and
   the neurons reset to zero.
@@ -53,27 +53,39 @@ def _scalar(index: int, name: str, value: Any) -> int:
     return int(arr[0])
 
 
-def _effective(index: int, key: str, mant: Any, exp: int, vth: int) -> np.ndarray:
-    """Integer weights ``mant 2**exp`` netx reproduces exactly, or a ParameterError."""
+def _weights(
+    key: str, mant: Any, exp: int, vth: int
+) -> tuple[np.ndarray | None, tuple[float, float]]:
+    """Integer weights ``mant 2**exp`` if netx keeps them exactly (else ``None``), and the
+    thresholds ``vth`` at which they would: quantisation (``quantize_weights``) gives even
+    mantissas and the smallest exponent that fits 254, so the weights are integers in
+    [-256, 254] when their largest magnitude lies in (63.5, 254], and it scales with vth."""
     value = np.asarray(mant, dtype=np.float64) * 2.0**exp
     low, high = NETX_WEIGHT_RANGE
     peak = float(np.abs(value).max(initial=0.0))
-    if np.any(value != np.round(value)):
-        need = int(np.ceil(vth * 64 / max(peak, 1e-300)))
-        raise ParameterError(
-            f"export_hdf5: layer {index}: {key} are fractions of an integer (mantissa << "
-            f"{exp}); netx stores integer weights. Quantise the network with a larger threshold, "
-            f"about vth = {need} or more (convert(..., vth=...) or from_nir(..., vth=...); for "
-            "the first layer also input_scale=1 with binary inputs)."
-        )
-    if value.min(initial=0) < low or value.max(initial=0) > high:
-        fit = max(1, int(vth * high / peak))
-        raise ParameterError(
-            f"export_hdf5: layer {index}: {key} reach {peak:.0f} as integers, beyond the "
-            f"[{low}, {high}] netx keeps exactly. Quantise the network with a threshold of at "
-            f"most vth = {fit} (convert(..., vth={fit}) or from_nir(..., vth={fit}))."
-        )
-    return value.astype(np.int64)
+    window = (0.0, np.inf) if peak == 0 else (63.5 * vth / peak, 254 * vth / peak)
+    exact = np.all(value == np.round(value)) and low <= value.min(initial=0)
+    if exact and value.max(initial=0) <= high:
+        return value.astype(np.int64), window
+    return None, window
+
+
+def _advice(windows: list[tuple[float, float]], vth: list[int]) -> str:
+    """Which thresholds make every layer's weights fit netx (or why none does)."""
+    parts, choice = [], []
+    for i, (lo, hi) in enumerate(windows):
+        first, last = int(np.floor(lo)) + 1, int(np.floor(min(hi, (1 << 17) - 1)))
+        if first > last:
+            hint = " at this input_scale" if i == 0 else ""
+            parts.append(f"layer {i}: none (its input and recurrent weights differ too much{hint})")
+            choice.append(None)
+        else:
+            parts.append(f"layer {i}: {first}..{last} (now {vth[i]})")
+            choice.append(int(round(np.sqrt(first * last))))
+    advice = "vth that fit, per layer: " + "; ".join(parts) + "."
+    if None not in choice:
+        advice += f" E.g. from_nir(..., vth={choice}) (a list: one per layer)."
+    return advice
 
 
 def _layer(index: int, layer: Any) -> dict[str, Any]:
@@ -94,10 +106,12 @@ def _layer(index: int, layer: Any) -> dict[str, Any]:
             f"export_hdf5: layer {index} resets by subtraction; netx's CUBA neuron resets to 0."
         )
     vth = _scalar(index, "vth", p["vth"])
+    weight, window = _weights("weights", p["weights"], p.get("weight_exp", 0), vth)
     out = {
         "type": "dense_rec" if layer.recurrent else "dense",
         "shape": np.array([layer.n]),
-        "weight": _effective(index, "weights", p["weights"], p.get("weight_exp", 0), vth),
+        "weight": weight,
+        "window": window,
         "neuron": {
             "type": "CUBA", "iDecay": _scalar(index, "du", p.get("du", 4095)) + 1,
             "vDecay": _scalar(index, "dv", p["dv"]), "vThMant": vth, "refDelay": 1,
@@ -105,8 +119,9 @@ def _layer(index: int, layer: Any) -> dict[str, Any]:
         },
     }  # fmt: skip
     if layer.recurrent:
-        rec = _effective(index, "recurrent weights", p["rec_weights"], p["rec_weight_exp"], vth)
+        rec, rec_window = _weights("rec", p["rec_weights"], p["rec_weight_exp"], vth)
         out["weight_rec"] = rec
+        out["window"] = (max(window[0], rec_window[0]), min(window[1], rec_window[1]))
     bias = np.broadcast_to(
         np.left_shift(np.asarray(p["bias_mant"], np.int64), np.asarray(p["bias_exp"], np.int64)),
         (layer.n,),
@@ -150,12 +165,26 @@ def export_hdf5(network: Any, path: str | Path) -> Path:
             "Classifier first (lava_sd.convert)."
         )
     layers = [_layer(i, layer) for i, layer in enumerate(network.layers)]
+    bad = [
+        i
+        for i, layer in enumerate(layers)
+        if layer["weight"] is None or ("weight_rec" in layer and layer["weight_rec"] is None)
+    ]
+    if bad:
+        vth = [int(layer["neuron"]["vThMant"]) for layer in layers]
+        raise ParameterError(
+            f"export_hdf5: the weights of layer(s) {bad} are not integers in "
+            f"[{NETX_WEIGHT_RANGE[0]}, {NETX_WEIGHT_RANGE[1]}] (mantissa << weight_exp), which "
+            "netx stores and rescales to 8 bits itself; the weights' integer size scales with "
+            f"the threshold unit vth. {_advice([layer['window'] for layer in layers], vth)} With "
+            "graded inputs the first layer also depends on input_scale (binary: input_scale=1)."
+        )
     path = Path(path)
     with h5py.File(path, "w") as f:
         for i, layer in enumerate(layers):
             group = f.create_group(f"layer/{i}")
             group.create_dataset("type", (1,), "S10", [layer["type"].encode("ascii")])
-            for key in ("shape", "weight", "weight_rec", "bias"):
+            for key in ("shape", "weight", "weight_rec", "bias"):  # not "window"
                 if key in layer:
                     group.create_dataset(key, data=layer[key])
             for key, value in layer["neuron"].items():

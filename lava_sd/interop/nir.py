@@ -40,6 +40,7 @@ import json
 import math
 import warnings
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -570,7 +571,7 @@ def from_nir(
     readout_mode: str | None = None,
     frame_steps: int | None = None,
     input_scale: int | None = None,
-    vth: int | None = None,
+    vth: int | Sequence[int] | None = None,
 ) -> Any:
     """A NIR graph as a ``lava_sd.Network`` of ``lif`` layers (Lava float and fixed point).
 
@@ -583,7 +584,8 @@ def from_nir(
         path_or_graph, dt, method, reset, readout_mode, frame_steps: as ``nir_classifier``.
         input_scale: fixed-point input ``round(x input_scale)`` (default 32, or what ``to_nir``
             stored).
-        vth: integer threshold of each layer's largest threshold (default 1024, or stored).
+        vth: integer threshold of each layer's largest threshold, one for all layers or a list
+            with one per layer (default 1024, or what ``to_nir`` stored).
 
     Returns:
         The ``lava_sd.Network`` (by default one step per input column).
@@ -604,13 +606,20 @@ def from_nir(
             UserWarning,
             stacklevel=2,
         )
+    vth = meta.get("vth", 1024) if vth is None else vth
+    vths = [vth] * len(model.layers) if np.ndim(vth) == 0 else list(vth)
+    if len(vths) != len(model.layers):
+        raise ParameterError(
+            f"from_nir: vth gives {len(vths)} thresholds for {len(model.layers)} layers; give one, "
+            "or one per layer."
+        )
+    scale = input_scale or int(meta.get("input_scale", 32))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        return convert(
-            model,
-            input_scale=input_scale or int(meta.get("input_scale", 32)),
-            vth=vth or int(meta.get("vth", 1024)),
-        )
+        nets = {v: convert(model, input_scale=scale, vth=v) for v in dict.fromkeys(vths)}
+    net = nets[vths[0]]  # each layer is mapped on its own: take layer i from its vth's mapping
+    net.layers = [nets[v].layers[i] for i, v in enumerate(vths)]
+    return net
 
 
 # --------------------------------------------------------------------------------- export
@@ -744,7 +753,8 @@ def to_nir(network_or_classifier: Any, dt: float = 1e-3, path: str | Path | None
     edges.append((last, "output"))
     meta = {
         "dt": dt, "frame_steps": int(net.frame_steps), "input_scale": int(net.input_scale),
-        "vth": int(np.max(net.layers[0].fixed_params["vth"])), "readout_mode": net.readout_mode,
+        "vth": [int(np.max(layer.fixed_params["vth"])) for layer in net.layers],
+        "readout_mode": net.readout_mode,
         "class_names": list(net.class_names), "model": net.model,
     }  # fmt: skip
     graph = nir.NIRGraph(nodes=nodes, edges=edges, metadata={METADATA_KEY: json.dumps(meta)})

@@ -4,6 +4,9 @@ are refused with the reason."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import nir
 import numpy as np
 import pytest
@@ -80,11 +83,17 @@ def test_netx_runs_the_exported_file_with_lava_sds_spikes(tmp_path, rng) -> None
 
 
 def test_networks_netx_cannot_load_exactly_are_refused(tmp_path, rng) -> None:
+    """Weights that are not small integers are refused with the thresholds that fit each layer;
+    following that advice (one vth per layer) exports."""
     graph = two_layer_graph(rng, 3, 4, 2)
-    with pytest.raises(ParameterError, match="at most vth = "):
-        export_hdf5(from_nir(graph, dt=1e-3, input_scale=1), tmp_path / "a.h5")  # vth 1024
-    with pytest.raises(ParameterError, match="fractions of an integer"):
-        export_hdf5(from_nir(graph, dt=1e-3, vth=100), tmp_path / "b.h5")  # input scale 32
+    for kwargs in (dict(vth=100), dict(input_scale=1)):  # X = 32: fractions; vth 1024: too large
+        with pytest.raises(ParameterError, match=r"not integers in \[-256, 254\]") as err:
+            export_hdf5(from_nir(graph, dt=1e-3, **kwargs), tmp_path / "a.h5")
+        assert "vth that fit, per layer: layer 0:" in str(err.value)
+    advice = re.search(r"vth=(\[[0-9, ]+\])", str(err.value))
+    assert advice, str(err.value)
+    vth = json.loads(advice.group(1))
+    export_hdf5(from_nir(graph, dt=1e-3, input_scale=1, vth=vth), tmp_path / "ok.h5")
     with pytest.raises(ParameterError, match="'egru' layer"):
         export_hdf5(lava_sd.convert(lava_sd.Classifier("egru", 3, (4,), 2)), tmp_path / "c.h5")
     with pytest.raises(ParameterError, match="resets by subtraction"):

@@ -415,6 +415,13 @@ def test_discretisation_of_each_neuron() -> None:
     np.testing.assert_allclose(euler["vth"], [1.0, 2.0])
     zoh = from_nir(g, dt=dt, method="zoh").layers[0].float_params
     np.testing.assert_allclose(zoh["dv"], 1 - np.exp(-dt / np.array([1e-2, 2e-2])))
+    # One threshold unit per layer: vth=[...] maps each layer with its own.
+    two = nir.NIRGraph.from_list(
+        nir.Linear(weight=np.eye(2)), nir.LIF(**LIF2), nir.Linear(weight=np.eye(2)), nir.LIF(**LIF2)
+    )
+    net = from_nir(two, dt=dt, vth=[512, 64])
+    assert [np.max(layer.fixed_params["vth"]) for layer in net.layers] == [512, 64]
+    assert net.layers[0].unit == 512 * 64 and net.layers[1].unit == 64 * 64
 
 
 def _graph(*nodes: nir.NIRNode) -> nir.NIRGraph:
@@ -526,6 +533,8 @@ def test_branches_and_bad_arguments_are_refused(tmp_path) -> None:
         from_nir(good)
     with pytest.raises(ParameterError, match="method"):
         from_nir(good, dt=1e-3, method="rk4")
+    with pytest.raises(ParameterError, match="vth gives 3 thresholds for 1 layers"):
+        from_nir(good, dt=1e-3, vth=[64, 128, 256])
     with pytest.raises(ParameterError, match="no NIR file"):
         from_nir(tmp_path / "missing.nir", dt=1e-3)
     with pytest.raises(ParameterError, match="nir.NIRGraph or the path"):
