@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import warnings
 from collections import defaultdict
 from collections.abc import Sequence
@@ -513,7 +514,7 @@ def _build(
 
     meta = _metadata(graph)
     dt = meta.get("dt") if dt is None else dt
-    if dt is None or isinstance(dt, bool) or not (isinstance(dt, (int, float)) and dt > 0):
+    if dt is None or isinstance(dt, bool) or not (isinstance(dt, numbers.Real) and dt > 0):
         raise ParameterError(
             f"from_nir: dt must be the time step in seconds (a positive number), got {dt!r}; NIR "
             "stores continuous-time parameters, so the simulation step must be chosen."
@@ -706,7 +707,7 @@ def to_nir(network_or_classifier: Any, dt: float = 1e-3, path: str | Path | None
         raise ParameterError(
             f"to_nir: expected a lava_sd.Network or Classifier, got {type(net).__name__}."
         )
-    if isinstance(dt, bool) or not isinstance(dt, (int, float)) or not (0 < dt < math.inf):
+    if isinstance(dt, bool) or not isinstance(dt, numbers.Real) or not (0 < dt < math.inf):
         raise ParameterError(f"to_nir: dt must be a positive number of seconds, got {dt!r}.")
     dt = float(dt)
     nodes: dict[str, Any] = {"input": nir.Input(input_type=np.array([net.n_in]))}
