@@ -4,8 +4,9 @@ Every layer model is registered once (``lava_sd.REGISTRY``: the ΣΔ-lpRNN, ALIF
 LSTM, EGRU, ...); its Lava process is available here by name (``lava_sd.ALIF``) or, Lava-style,
 from its process module (``lava_sd.models.alif.proc.process``). ``lava_sd.Classifier`` (torch)
 trains any of them (``lava_sd.fit`` on your own arrays), ``lava_sd.convert`` maps a trained
-classifier onto Lava, ``lava_sd.load`` reads a checkpoint. Importing ``lava_sd`` does not import
-torch; ``Classifier``, ``convert``, ``fit`` and ``load`` do.
+classifier onto Lava, ``lava_sd.load`` reads a checkpoint, ``lava_sd.from_nir`` / ``to_nir``
+read and write NIR graphs. Importing ``lava_sd`` does not import torch; ``Classifier``,
+``convert``, ``fit``, ``load``, ``from_nir`` and ``to_nir`` do.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ _TORCH = {
     "convert": "lava_sd.torch.convert",
     "load": "lava_sd.torch.classifier",
     "fit": "lava_sd.torch.fit",
+    "from_nir": "lava_sd.interop.nir",
+    "to_nir": "lava_sd.interop.nir",
 }
 
 __all__ = [
@@ -58,16 +61,18 @@ __all__ = [
     "convert",
     "encode",
     "fit",
+    "from_nir",
     "get_model",
     "load",
     "read_header",
     "run",
+    "to_nir",
 ]
 
 
 def __getattr__(name: str) -> Any:
-    """``Classifier``, ``convert``, ``fit`` and ``load`` (they import torch), and every
-    registered model's process by its class name."""
+    """``Classifier``, ``convert``, ``fit``, ``load``, ``from_nir`` and ``to_nir`` (they import
+    torch), and every registered model's process by its class name."""
     if name in _TORCH:
         return getattr(importlib.import_module(_TORCH[name]), name)
     for spec in REGISTRY.values():

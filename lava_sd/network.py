@@ -241,17 +241,104 @@ class Network:
         neuron_steps = sum(s.shape[1] for s in spikes) * own_steps.sum()
         return float(1 - sum(s.sum() for s in spikes) / neuron_steps)
 
+    def loihi2_layers(self) -> list[Any]:
+        """The layers as ``lava_sd.interop.loihi2.LayerResources``: neurons, fan-in, recurrence,
+        weight rows (the neuron's ``gates``), 8-bit weights, state bits (the neuron's state
+        Vars), message bits (its ``output_bits``) and fan-out as ``synops`` counts it; a trace
+        readout is one more layer of leaky integrators (24-bit state) that no event leaves."""
+        from lava_sd.interop.loihi2 import LayerResources
+
+        neuron = self.spec.neuron
+        state_bits = sum(var.bits for var in neuron.states)
+        trace = self.spec.readout == "trace"
+        out = []
+        for i, layer in enumerate(self.layers):
+            if i + 1 < len(self.layers):
+                fan_out = neuron.gates * self.layers[i + 1].n
+            else:
+                fan_out = len(self.readout_bias) if trace else 0
+            out.append(
+                LayerResources(
+                    f"{i}:{self.model}",
+                    n=layer.n,
+                    n_in=layer.n_in,
+                    recurrent=layer.recurrent,
+                    rows_per_neuron=neuron.gates,
+                    weight_bits=8,
+                    state_bits=state_bits,
+                    message_bits=neuron.output_bits,
+                    fan_out=fan_out + (neuron.gates * layer.n if layer.recurrent else 0),
+                )
+            )
+        if trace:
+            readout = LayerResources(
+                "readout", n=len(self.readout_bias), n_in=self.layers[-1].n, state_bits=24
+            )
+            out.append(readout)
+        return out
+
+    def loihi2_activity(self, spikes: list[np.ndarray], lengths: np.ndarray) -> Any:
+        """One inference's ``lava_sd.interop.loihi2.Activity``, averaged over the samples of a
+        run: output events per layer, ``synops`` (this network's count), neuron updates (every
+        neuron, readout included, on each of the sample's own steps) and the mean number of
+        steps ``lengths K + offset`` (rounded)."""
+        from lava_sd.interop.loihi2 import Activity
+
+        steps = np.asarray(lengths) * self.frame_steps + self.frame_offset
+        per_layer = [float(np.asarray(s).sum(axis=1).mean()) for s in spikes]
+        layers = self.loihi2_layers()
+        per_layer += [0.0] * (len(layers) - len(per_layer))
+        return Activity(
+            time_steps=max(1, round(float(steps.mean()))),
+            spikes_per_layer=tuple(per_layer),
+            synops=float(self.synops(spikes).mean()),
+            neuron_updates=float(sum(layer.n for layer in layers) * steps.mean()),
+        )
+
+    def loihi2_report(
+        self, activity: Any = None, lengths: np.ndarray | None = None, **options: Any
+    ) -> Any:
+        """A Loihi 2 resource, energy and latency ESTIMATE of this network
+        (``lava_sd.interop.loihi2.loihi2_report``, docs/loihi2.md).
+
+        Args:
+            activity: ``None`` (resources only), an ``Activity``, or the ``NetworkOutput`` of
+                ``run`` (per-sample mean of its spikes; ``lengths``: the batch's frame counts,
+                default every sample ran all its steps).
+            lengths: see ``activity``.
+            **options: ``limits`` / ``energy`` of ``loihi2_report``.
+
+        Returns:
+            The ``Loihi2Report``: ``print()`` it, or ``to_dict()``.
+        """
+        from lava_sd.interop.loihi2 import loihi2_report
+
+        if isinstance(activity, NetworkOutput):
+            if lengths is None:
+                frames = (activity.run.num_steps - self.frame_offset) // self.frame_steps
+                lengths = np.full(len(activity.logits), frames)
+            activity = self.loihi2_activity(activity.spikes, lengths)
+        return loihi2_report(self.loihi2_layers(), activity, **options)
+
     def report(self) -> str:
-        """A per-layer table of the fixed-point mapping."""
+        """A per-layer table of the fixed-point mapping: state unit, weight exponents, largest
+        relative weight error, headroom (thresholds the 24-bit state holds) and whatever else
+        the model's mapping reports (e.g. the LIF's decay, threshold and bias rounding)."""
         head = f"{'layer':>5s} {'n_in':>5s} {'n':>5s} {'rec':>4s} {'unit':>10s} {'w_exp':>5s} "
         lines = [head + f"{'rec_exp':>7s} {'w err':>7s} {'headroom':>9s}"]
         for i, layer in enumerate(self.layers):
             r, p = layer.report, layer.fixed_params
             rec_exp = str(p.get("rec_weight_exp", "")) if layer.recurrent else "-"
+            extra = ", ".join(
+                f"{key.replace('_', ' ')} {value:.3g}"
+                for key, value in r.items()
+                if key not in ("weight_error", "headroom")
+            )
             lines.append(
                 f"{i:5d} {layer.n_in:5d} {layer.n:5d} {'yes' if layer.recurrent else 'no':>4s} "
                 f"{layer.unit:10.1f} {p.get('weight_exp', 0):5d} {rec_exp:>7s} "
                 f"{r.get('weight_error', 0.0):7.4f} {r.get('headroom', float('nan')):8.1f}x"
+                + (f"  ({extra})" if extra else "")
             )
         lines.append(
             f"model {self.model}: K = {self.frame_steps} steps per frame, readout offset "

@@ -113,7 +113,8 @@ def lava_entry(
     progress: bool,
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Run ``net`` in both backends: accuracies, timings, overflow, spikes, synaptic operations
-    and dense MACs per sample, activity sparsity. Also returns the fixed-point predictions."""
+    and dense MACs per sample, activity sparsity, the Loihi 2 estimate (``loihi2_estimate``).
+    Also returns the fixed-point predictions."""
     entry: dict[str, Any] = {}
     lava = {b: evaluate_lava(net, x, lengths, b, progress) for b in ("float", "fixed")}
     for backend, out in lava.items():
@@ -127,7 +128,26 @@ def lava_entry(
         dense_macs_per_sample=float(net.dense_macs(lengths).mean()),
         activity_sparsity=net.activity_sparsity(fixed_spikes, lengths),
     )
+    entry.update(loihi2_estimate(net, fixed_spikes, lengths))
     return entry, lava["fixed"]["logits"].argmax(1)
+
+
+def loihi2_estimate(net: Network, spikes: list[np.ndarray], lengths: np.ndarray) -> dict:
+    """The Loihi 2 ESTIMATE per sample of a run's fixed-point activity (docs/loihi2.md):
+    energy with Loihi 1 per-operation constants (Davies et al. 2018; and SANA-FE's Loihi 1
+    model as a second reference), latency, neurocores and chips."""
+    from lava_sd.interop.loihi2 import EnergyModel
+
+    activity = net.loihi2_activity(spikes, lengths)
+    report = net.loihi2_report(activity)
+    sanafe = net.loihi2_report(activity, energy=EnergyModel.sanafe_loihi())
+    return {
+        "loihi2_estimate_energy_uj_per_sample": report.energy_j * 1e6,
+        "loihi2_estimate_energy_uj_per_sample_sanafe": sanafe.energy_j * 1e6,
+        "loihi2_estimate_latency_us_per_sample": report.latency_s * 1e6,
+        "loihi2_estimate_neurocores": report.neurocores,
+        "loihi2_estimate_chips": report.chips,
+    }
 
 
 def torch_accuracies(model: Any, x: np.ndarray, lengths: np.ndarray, y: np.ndarray) -> dict:

@@ -13,7 +13,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lava-sd info",
         description="A checkpoint's header (model, sizes, K, classes, normaliser, feature "
-        "recipe, training) and its per-layer fixed-point mapping.",
+        "recipe, training), its per-layer fixed-point mapping and a Loihi 2 resource estimate "
+        "(docs/loihi2.md).",
     )
     parser.add_argument("checkpoint", type=Path, help="checkpoint (.npz)")
     parser.add_argument("--json", action="store_true", help="print the header as JSON")
@@ -21,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the header and the fixed-point report."""
+    """Print the header, the fixed-point report and the Loihi 2 resource estimate (no activity:
+    energy and latency need a run, ``Network.loihi2_report(network.run(...))``)."""
     args = build_parser().parse_args(argv)
     from lava_sd.checkpoint import read_header
 
@@ -47,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     from lava_sd.torch.classifier import load
     from lava_sd.torch.convert import convert
 
-    print(convert(load(args.checkpoint)).report())
+    net = convert(load(args.checkpoint))
+    print(net.report())
+    print(net.loihi2_report())
     return 0
 
 

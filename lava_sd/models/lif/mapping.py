@@ -1,44 +1,96 @@
 """Map trained ``LIFLayer`` torch layers onto ``LIF`` layer processes.
 
-Float: the torch parameters as they are (decays already on the 1/4096 grid). Fixed: state unit
-``U = vth << 6`` per threshold, the bias as ``bias_mant << bias_exp`` in state units, weights as
-even 8-bit mantissas with one exponent per matrix (``lava_sd.layer.mapping.map_synapses``).
+Float: the torch parameters as they are (the cell's ``du``, ``dv``, ``vth`` and ``v_bias``,
+scalars or per neuron). Fixed: decays rounded to Lava's 1/4096 grid per neuron (``du`` stored
+as D - 1, ``dv`` as D), one state unit per layer ``U = (vth << 6) / theta_max`` (``vth`` of
+``MappingSettings``; per-neuron thresholds become ``round(vth theta / theta_max)``), the bias
+as ``bias_mant << bias_exp`` in state units, weights as even 8-bit mantissas with one exponent
+per matrix (``lava_sd.layer.mapping.map_synapses``).
+
+The synaptic bias ``b`` of the torch layer enters Lava's ``v`` together with ``v_bias``: the
+same as torch's ``u`` only when ``du = 1`` (the default ``tau_u = 1``), where ``u`` holds
+exactly this step's input.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
-from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
+from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, split_mant_exp, state_unit
 from lava_sd.layer.mapping import LayerMapping, as_numpy, map_synapses
+from lava_sd.models.lif.config import RESETS
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
     """Every layer of a trained LIF classifier as ``LIF`` process parameters."""
     layers = []
     for index, layer in enumerate(model.layers):
-        syn = layer.synapses
+        syn, cell = layer.synapses, layer.cell
         w, b, rec = as_numpy(syn.weight), as_numpy(syn.bias), as_numpy(syn.recurrent_weight)
-        config = layer.cell.config
-        unit = config.unit(settings.vth)
+        du, dv, theta, v_bias = (as_numpy(getattr(cell, key)) for key in cell.NEURON_BUFFERS)
+        theta_max = float(np.max(theta))
+        unit = state_unit(f"LIF layer {index}", settings.vth, theta_max)
+        vth = np.maximum(np.round(settings.vth * theta / theta_max), 1).astype(np.int64)
+        d_u = np.clip(np.round(du * DECAY_UNITY), 1, DECAY_UNITY).astype(np.int64)
+        d_v = np.clip(np.round(dv * DECAY_UNITY), 0, DECAY_UNITY).astype(np.int64)
+        bias = b + v_bias
+        if np.any(du < 1) and np.any(b != 0):
+            warnings.warn(
+                f"convert: LIF layer {index} has a synaptic current (tau_u > 1) and a trained "
+                "bias: torch adds the bias to the current u, Lava's LIF adds it to v, so Lava "
+                "will differ from torch. Train with tau_u = 1 or without a bias.",
+                stacklevel=2,
+            )
+        bias_mant, bias_exp = split_mant_exp(np.round(bias * unit))
         ones = np.ones(layer.n)
         float_syn, fixed_syn, report = map_synapses(
             w, rec, gain_float=ones, gain_fixed=ones, unit=unit,
             input_scale=settings.input_scale if index == 0 else 1,
         )  # fmt: skip
+        reset = RESETS[cell.config.reset]
         layers.append(
             LayerMapping(
                 "lif",
                 layer.n_in,
                 layer.n,
                 rec is not None,
-                {**config.float_params(b), **float_syn},
-                {**config.fixed_params(settings.vth, bias=b), **fixed_syn},
+                {
+                    "du": du,
+                    "dv": dv,
+                    "vth": theta,
+                    "bias_mant": bias,
+                    "bias_exp": 0,
+                    "reset": reset,
+                    **float_syn,
+                },
+                {
+                    "du": d_u - 1,
+                    "dv": d_v,
+                    "vth": vth,
+                    "bias_mant": bias_mant,
+                    "bias_exp": bias_exp,
+                    "reset": reset,
+                    **fixed_syn,
+                },
                 unit,
                 float(DECAY_UNITY),
-                {**report, "headroom": STATE_MAX / unit},
+                {
+                    **report,
+                    "headroom": STATE_MAX / unit,
+                    "decay_error": _largest(
+                        np.abs(d_u / DECAY_UNITY - du), np.abs(d_v / DECAY_UNITY - dv)
+                    ),
+                    "vth_error": _largest(np.abs(vth * theta_max / settings.vth - theta) / theta),
+                    "bias_error": _largest(np.abs((bias_mant << bias_exp) / unit - bias)),
+                },
             )  # fmt: skip
         )
     return layers
+
+
+def _largest(*errors: np.ndarray) -> float:
+    """The largest entry of any of ``errors`` (0 for none)."""
+    return float(max(np.max(e, initial=0.0) for e in errors))

@@ -77,3 +77,47 @@ def test_config_and_errors() -> None:
         LIF(shape=(3,), du=0.1, dv=0.1, vth=1.0, reset=2)
     with pytest.raises(ParameterError, match="missing neuron parameter"):
         LIF(shape=(3,), du=0.1, vth=1.0)
+
+
+def test_per_neuron_parameters_map_and_survive_a_checkpoint(tmp_path, rng) -> None:
+    """Per-neuron du, dv, vth and v_bias (what lava_sd.interop.nir sets) reach both backends'
+    parameters, per-layer recurrence follows the list, and a checkpoint keeps them."""
+    import torch
+
+    model = lava_sd.Classifier("lif", 3, (4, 2), 2, recurrent=[True, False])
+    assert model.layers[1].synapses.recurrent_weight is None
+    cell = model.layers[0].cell
+    values = {"du": [1.0, 0.5, 0.25, 0.1], "dv": [0.05, 0.1, 0.0, 1.0],
+              "vth": [1.0, 0.5, 2.0, 1.5], "v_bias": [0.0, 0.01, -0.02, 0.03]}  # fmt: skip
+    for key, value in values.items():
+        setattr(cell, key, torch.tensor(value))
+    net = lava_sd.convert(model, vth=1000)
+    fixed, flt = net.layers[0].fixed_params, net.layers[0].float_params
+    np.testing.assert_array_equal(fixed["du"], [4095, 2047, 1023, 409])
+    np.testing.assert_array_equal(fixed["dv"], [205, 410, 0, 4096])
+    np.testing.assert_array_equal(fixed["vth"], [500, 250, 1000, 750])  # U = 1000 << 6 / 2
+    np.testing.assert_allclose(flt["vth"], values["vth"])
+    unit = net.layers[0].unit
+    assert unit == 1000 * 64 / 2
+    bias = fixed["bias_mant"] << fixed["bias_exp"]
+    np.testing.assert_allclose(bias / unit, values["v_bias"], atol=1 / unit)
+    assert 0 < net.layers[0].report["decay_error"] < 1 / 4096
+    model.save(tmp_path / "lif.npz")
+    loaded = lava_sd.load(tmp_path / "lif.npz")
+    for key, value in values.items():
+        np.testing.assert_allclose(getattr(loaded.layers[0].cell, key).numpy(), value, rtol=1e-6)
+    x = rng.normal(0, 1, (2, 3, 5)).astype(np.float32)
+    lengths = torch.tensor([5, 5])
+    torch.testing.assert_close(model(torch.from_numpy(x), lengths),
+                               loaded(torch.from_numpy(x), lengths))  # fmt: skip
+
+
+def test_bias_with_a_synaptic_current_warns() -> None:
+    """torch adds the layer bias to u, Lava's LIF to v: equal only for tau_u = 1."""
+    import torch
+
+    model = lava_sd.Classifier("lif", 3, (4,), 2, tau_u=4.0)
+    with torch.no_grad():
+        model.layers[0].synapses.bias.fill_(0.1)
+    with pytest.warns(UserWarning, match="tau_u > 1"):
+        lava_sd.convert(model)
