@@ -244,32 +244,42 @@ class Network:
     def loihi2_layers(self) -> list[Any]:
         """The layers as ``lava_sd.interop.loihi2.LayerResources``: neurons, fan-in, recurrence,
         weight rows (the neuron's ``gates``), 8-bit weights, state bits (the neuron's state
-        Vars), message bits (its ``output_bits``) and fan-out as ``synops`` counts it; a trace
-        readout is one more layer of leaky integrators (24-bit state) that no event leaves."""
+        Vars), message bits (its ``output_bits``) and fan-out as ``synops`` counts it; each
+        internal population of a cell (the L2MU's) is a layer of its own after its cell's units;
+        a trace readout is one more layer of leaky integrators (24-bit state) that no event
+        leaves."""
         from lava_sd.interop.loihi2 import LayerResources
 
         neuron = self.spec.neuron
-        state_bits = sum(var.bits for var in neuron.states)
         trace = self.spec.readout == "trace"
         out = []
         for i, layer in enumerate(self.layers):
-            if i + 1 < len(self.layers):
-                fan_out = neuron.gates * self.layers[i + 1].n
-            else:
-                fan_out = len(self.readout_bias) if trace else 0
+            dims = self.dims(i)
+            extra = 0 if neuron.unit_fan_in is None else neuron.unit_fan_in(layer.n, dims)
             out.append(
                 LayerResources(
                     f"{i}:{self.model}",
                     n=layer.n,
-                    n_in=layer.n_in,
+                    n_in=layer.n_in + extra,
                     recurrent=layer.recurrent,
                     rows_per_neuron=neuron.gates,
                     weight_bits=8,
-                    state_bits=state_bits,
+                    state_bits=neuron.state_bits(),
                     message_bits=neuron.output_bits,
-                    fan_out=fan_out + (neuron.gates * layer.n if layer.recurrent else 0),
+                    fan_out=int(self.fan_out(i)[0]),
                 )
             )
+            inputs = layer.n_in + (layer.n if layer.recurrent else 0)
+            for population in neuron.populations:
+                out.append(
+                    LayerResources(
+                        f"{i}:{self.model}:{population.field}",
+                        n=population.size(layer.n, dims),
+                        n_in=population.fan_in(inputs, layer.n, dims),
+                        state_bits=neuron.state_bits(population),
+                        fan_out=population.fan_out(layer.n, dims),
+                    )
+                )
         if trace:
             readout = LayerResources(
                 "readout", n=len(self.readout_bias), n_in=self.layers[-1].n, state_bits=24
@@ -279,13 +289,20 @@ class Network:
 
     def loihi2_activity(self, spikes: list[np.ndarray], lengths: np.ndarray) -> Any:
         """One inference's ``lava_sd.interop.loihi2.Activity``, averaged over the samples of a
-        run: output events per layer, ``synops`` (this network's count), neuron updates (every
-        neuron, readout included, on each of the sample's own steps) and the mean number of
-        steps ``lengths K + offset`` (rounded)."""
+        run: output events per layer (a cell's units and each internal population apart),
+        ``synops`` (this network's count), neuron updates (every neuron, readout included, on
+        each of the sample's own steps) and the mean number of steps ``lengths K + offset``
+        (rounded)."""
         from lava_sd.interop.loihi2 import Activity
 
         steps = np.asarray(lengths) * self.frame_steps + self.frame_offset
-        per_layer = [float(np.asarray(s).sum(axis=1).mean()) for s in spikes]
+        neuron = self.spec.neuron
+        per_layer = []
+        for i, counts in enumerate(spikes):
+            sizes = [self.layers[i].n]
+            sizes += [p.size(self.layers[i].n, self.dims(i)) for p in neuron.populations]
+            for part in np.split(np.asarray(counts), np.cumsum(sizes)[:-1], axis=1):
+                per_layer.append(float(part.sum(axis=1).mean()))
         layers = self.loihi2_layers()
         per_layer += [0.0] * (len(layers) - len(per_layer))
         return Activity(

@@ -104,11 +104,16 @@ class Population:
         field: the state field holding its events.
         size: ``(n, dims) -> neurons`` for ``n`` units and the neuron's ``dims``.
         fan_out: ``(n, dims) -> synapses`` that each of its events reaches inside the layer.
+        fan_in: ``(inputs, n, dims) -> synapses`` into each of its neurons, where ``inputs`` is
+            the fan-in of the layer's weight rows (``n_in``, plus ``n`` if recurrent).
+        states: its state fields (the rest of the neuron's states are the units').
     """
 
     field: str
     size: SizeFn
     fan_out: SizeFn
+    fan_in: Callable[[int, int, Mapping[str, int]], int]
+    states: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,8 @@ class NeuronSpec:
         rows: ``(n, dims) -> weight rows`` when not ``gates * n`` (the L2MU feeds its input
             population and its units from one matrix).
         populations: internal spiking populations, counted with the output units.
+        unit_fan_in: ``(n, dims) -> synapses`` from the populations into each unit (beyond the
+            weight rows), for resource estimates.
         overflow_mask: ``overflow flags -> (..., neurons)`` mask of the neurons (units, then
             populations) with any overflow in a step; by default the flags' union, which
             then have the units' shape.
@@ -159,6 +166,7 @@ class NeuronSpec:
     dims: tuple[str, ...] = ()
     rows: SizeFn | None = None
     populations: tuple[Population, ...] = ()
+    unit_fan_in: SizeFn | None = None
     overflow_mask: Callable[[tuple[np.ndarray, ...]], np.ndarray] | None = None
 
     def __post_init__(self) -> None:
@@ -172,8 +180,9 @@ class NeuronSpec:
             if dim not in params or params[dim].shape != "scalar" or not params[dim].integer:
                 raise ValueError(f"NeuronSpec {self.name}: dim {dim!r} is no integer scalar.")
         for population in self.populations:
-            if population.field not in fields:
-                raise ValueError(f"NeuronSpec {self.name}: {population.field!r} is no state.")
+            unknown = {population.field, *population.states} - set(fields)
+            if unknown:
+                raise ValueError(f"NeuronSpec {self.name}: {sorted(unknown)} are no states.")
 
     def dim_values(self, values: Mapping[str, Any]) -> dict[str, int]:
         """The ``dims`` as ints from parameter values (Vars or process keyword arguments)."""
@@ -196,6 +205,13 @@ class NeuronSpec:
     def neurons(self, n: int, dims: Mapping[str, int]) -> int:
         """All spiking neurons of a layer of ``n`` units: the units and the populations."""
         return n + sum(p.size(n, dims) for p in self.populations)
+
+    def state_bits(self, population: Population | None = None) -> int:
+        """Bits of state per neuron of ``population`` (``None``: per unit)."""
+        if population is not None:
+            return sum(self.var(name).bits for name in population.states)
+        internal = {name for p in self.populations for name in p.states}
+        return sum(var.bits for var in self.states if var.name not in internal)
 
     def internal_fan_out(self, n: int, dims: Mapping[str, int]) -> np.ndarray:
         """Per neuron of the populations, in order: the synapses each event reaches inside
