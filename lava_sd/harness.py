@@ -27,7 +27,8 @@ def drive(
     """Feed ``inputs`` into ``proc.<in_port>`` step by step and record ``proc.<out_port>``.
 
     A ring-buffer source is connected straight to the input port (no delay) and a ring-buffer
-    sink to the output port; the graph runs once through ``lava_sd.run``.
+    sink to the output port; the graph runs once through ``lava_sd.run``. A process can be
+    driven once (its input port must not be connected yet).
 
     Args:
         proc: the process to drive.
@@ -47,6 +48,13 @@ def drive(
         if not hasattr(proc, key):
             raise ParameterError(f"{owner}: the process has no port '{key}'.")
         ports[key] = getattr(proc, key)
+    if ports[in_port].in_connections:
+        raise ParameterError(
+            f"{owner}: port '{in_port}' is already connected (to "
+            f"{ports[in_port].in_connections[0].process.name}); drive() feeds it from its own "
+            "source, and a second drive() of the same process would add a second source. "
+            "Drive a new process, or connect a source yourself and call lava_sd.run."
+        )
     inputs = as_array(owner, "inputs", inputs)
     in_shape, out_shape = tuple(ports[in_port].shape), tuple(ports[out_port].shape)
     if inputs.ndim != len(in_shape) + 1 or inputs.shape[:-1] != in_shape or inputs.shape[-1] < 1:
