@@ -127,10 +127,10 @@ def wait_until(condition, timeout: float, interval: float = 0.05) -> bool:  # no
 # --- graphs -----------------------------------------------------------------------------------
 
 
-def middle_boom(fixed_only: bool = False, hang: bool = False) -> dict:
-    """LIF -> Boom -> LIF -> sink: Boom raises (or hangs) at step 3 in the middle of the graph."""
+def middle_boom(fixed_only: bool = False, hang: bool = False, hard_exit: bool = False) -> dict:
+    """LIF -> Boom -> LIF -> sink: Boom raises (hangs, exits) at step 3 in the middle."""
     first = LIF(shape=(3,), bias_mant=1, vth=1)
-    boom = Boom(shape=(3,), fixed_only=fixed_only, hang=hang)
+    boom = Boom(shape=(3,), fixed_only=fixed_only, hang=hang, hard_exit=hard_exit)
     last = LIF(shape=(3,))
     sink = Sink(shape=(3,), buffer=10)
     first.s_out.connect(boom.a_in)

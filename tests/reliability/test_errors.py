@@ -42,3 +42,11 @@ def test_failure_while_reading_a_var_back_is_reported_within_a_second() -> None:
     elapsed = time.monotonic() - started
     assert "Reshaper" in info.value.process
     assert elapsed < reference + 1.0, f"{elapsed:.2f} s against {reference:.2f} s without error"
+
+
+def test_process_that_exits_without_an_exception_is_reported() -> None:
+    started = time.monotonic()
+    with pytest.raises(SimulationError, match=r"ended unexpectedly \(exit code 3\)") as info:
+        lava_sd.run(sp.middle_boom(hard_exit=True), 10, timeout=30)
+    assert "Boom" in info.value.process
+    assert time.monotonic() - started < 10
