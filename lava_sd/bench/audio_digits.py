@@ -30,6 +30,7 @@ import torch
 
 import lava_sd.weights
 from lava_sd.bench.common import lava_entry, train_spiking
+from lava_sd.cli import positive_int
 from lava_sd.convert import convert
 from lava_sd.convert_spiking import convert_spiking
 from lava_sd.data import load_spoken_digits, pad
@@ -172,8 +173,8 @@ def run_spiking_benchmark(
     return entry
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench audio [--train] [--n-test N] [--models ...] [--out PATH]``."""
+def build_parser() -> argparse.ArgumentParser:
+    """Options of ``lava-sd bench audio`` (and ``python -m lava_sd.bench.audio_digits``)."""
     parser = argparse.ArgumentParser(prog="lava-sd bench audio")
     parser.add_argument(
         "--train",
@@ -182,13 +183,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         default=None,
         help="retrain these models' weights first (all evaluated ones if no name is given)",
     )
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate the first N only")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate the first N only"
+    )
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
     parser.add_argument("--out", type=Path, default=RESULTS / "audio_digits.json")
     parser.add_argument(
         "--weights-dir", type=Path, default=WEIGHTS_DIR, help="where <model>_fsdd.npz live"
     )
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench audio [--train] [--n-test N] [--models ...] [--out PATH]``."""
+    args = build_parser().parse_args(argv)
     figure = args.out.with_suffix(".png")
     retrain = set(args.models if args.train == [] else args.train or [])
     entries = {}
@@ -238,3 +246,7 @@ def print_table(entry: dict[str, Any]) -> None:
         f"{entry['synops_per_sample']:.0f}, dense MACs/sample {entry['dense_macs_per_sample']:.0f}"
         + ("" if sparsity is None else f", activity sparsity {sparsity:.3f}")
     )
+
+
+if __name__ == "__main__":
+    main()

@@ -32,11 +32,16 @@ def _train(name: str, path: Path) -> None:
     train_model(KIND, splits, path, progress=False, augment=CANDIDATES[name])
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench har-augment [--out PATH]``."""
+def build_parser() -> argparse.ArgumentParser:
+    """Options of ``lava-sd bench har-augment`` (and ``python -m lava_sd.bench.har_augment``)."""
     parser = argparse.ArgumentParser(prog="lava-sd bench har-augment")
     parser.add_argument("--out", type=Path, default=RESULTS / "har_augment_validation.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench har-augment [--out PATH]``."""
+    args = build_parser().parse_args(argv)
     splits = load_watch_windows(**VALIDATION)
     print(splits.describe(), flush=True)
     rows = {}
@@ -69,3 +74,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"chosen: {report['chosen']} (highest torch accuracy on subject 8); wrote {args.out}")
     return report
+
+
+if __name__ == "__main__":
+    main()

@@ -26,6 +26,7 @@ from lava_sd.bench.har_watch import (
     train_model,
     training_set,
 )
+from lava_sd.cli import positive_int
 from lava_sd.data import load_watch_windows, random_forest_baseline
 
 FOLDS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
@@ -38,12 +39,19 @@ def _train_fold(test_subjects: tuple[int, int], path: Path) -> None:
     train_model(KIND, splits, path, progress=False, augment=AUGMENT)
 
 
+def build_parser() -> argparse.ArgumentParser:
+    """Options of ``lava-sd bench har-cv`` (and ``python -m lava_sd.bench.har_cv``)."""
+    parser = argparse.ArgumentParser(prog="lava-sd bench har-cv")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate N windows per fold"
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS / "har_watch_cv.json")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har-cv [--n-test N] [--out PATH]``."""
-    parser = argparse.ArgumentParser(prog="lava-sd bench har-cv")
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate N windows per fold")
-    parser.add_argument("--out", type=Path, default=RESULTS / "har_watch_cv.json")
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     folds = []
     with tempfile.TemporaryDirectory() as tmp:
         paths = [Path(tmp) / f"fold_{a}_{b}.npz" for a, b in FOLDS]
@@ -92,3 +100,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"{key}: {value['mean']:.3f} +- {value['std']:.3f}")
     print(f"wrote {args.out}")
     return report
+
+
+if __name__ == "__main__":
+    main()

@@ -28,6 +28,7 @@ import torch
 
 import lava_sd.weights
 from lava_sd.bench.common import lava_entry, n_parameters, train_spiking
+from lava_sd.cli import positive_int
 from lava_sd.convert import convert
 from lava_sd.convert_spiking import convert_spiking
 from lava_sd.data import augment_rotations, load_watch_windows, macro_f1, random_forest_baseline
@@ -152,17 +153,24 @@ def evaluate_model(
     return entry, fixed_pred
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench har [--train [MODEL ...]] [--models ...] [--n-test N] [--out PATH]``."""
+def build_parser() -> argparse.ArgumentParser:
+    """Options of ``lava-sd bench har`` (and ``python -m lava_sd.bench.har_watch``)."""
     parser = argparse.ArgumentParser(prog="lava-sd bench har")
     parser.add_argument(
         "--train", nargs="*", choices=MODELS, default=None, help="retrain these models first"
     )
     parser.add_argument("--models", nargs="+", choices=MODELS, default=list(MODELS))
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate the first N windows")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate the first N windows"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "har_watch.json")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench har [--train [MODEL ...]] [--models ...] [--n-test N] [--out PATH]``."""
+    args = build_parser().parse_args(argv)
     retrain = set(args.models if args.train == [] else args.train or [])
     splits = load_watch_windows()
     entries, predictions = {}, {}
@@ -203,3 +211,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(f"random forest{name}: {forest['acc']:.3f} (macro-F1 {forest['macro_f1']:.3f})")
     print(f"wrote {args.out} and {args.out.with_suffix('.png')}")
     return report
+
+
+if __name__ == "__main__":
+    main()

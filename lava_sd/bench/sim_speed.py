@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from lava_sd.cli import positive_int
 from lava_sd.convert import ConvertedNetwork, LayerMapping, SNNOutput
 from lava_sd.layers.lprnn.models import record_readout
 from lava_sd.neurons.sigma_delta.dynamics import SigmaDeltaState, fixed_params, step_fixed
@@ -357,16 +358,23 @@ def plot(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench speed [--batches ...] [--frames N] [--repeats N] [--quick] [--out P]``."""
+def build_parser() -> argparse.ArgumentParser:
+    """Options of ``lava-sd bench speed`` (and ``python -m lava_sd.bench.sim_speed``)."""
     parser = argparse.ArgumentParser(prog="lava-sd bench speed")
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
-    parser.add_argument("--frames", type=int, default=25, help="MFCC frames per recording")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per timing (best is kept)")
-    parser.add_argument("--builtin-samples", type=int, default=3)
+    parser.add_argument("--batches", type=positive_int, nargs="+", default=[1, 16, 64, 256])
+    parser.add_argument("--frames", type=positive_int, default=25, help="MFCC frames per recording")
+    parser.add_argument(
+        "--repeats", type=positive_int, default=3, help="runs per timing (best is kept)"
+    )
+    parser.add_argument("--builtin-samples", type=positive_int, default=3)
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny batches and steps")
     parser.add_argument("--out", type=Path, default=RESULTS / "sim_speed.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench speed [--batches ...] [--frames N] [--repeats N] [--quick] [--out P]``."""
+    args = build_parser().parse_args(argv)
     if args.quick:
         args.batches, args.frames, args.repeats, args.builtin_samples = [1, 4], 3, 1, 1
     load_before = os.getloadavg()
@@ -389,3 +397,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if not all(math.isfinite(report[key]) for key in TARGETS):
         raise RuntimeError("sim_speed: a ratio is not finite; see the raw timings in the JSON.")
     return report
+
+
+if __name__ == "__main__":
+    main()
