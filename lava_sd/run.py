@@ -161,7 +161,7 @@ class RunEstimate:
     def __str__(self) -> str:
         return (
             f"{self.num_steps} steps x {self.processes} processes: about "
-            f"{_duration(self.seconds)} and {self.bytes / 2**20:.1f} MiB"
+            f"{_duration(self.seconds)} and {_size(self.bytes)}"
         )
 
 
@@ -313,6 +313,13 @@ def _available_memory() -> int | None:
     except (OSError, ValueError, IndexError):
         pass
     return None
+
+
+def _size(n_bytes: int) -> str:
+    for unit, size in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.1f} {unit}"
+    return f"{n_bytes} bytes"
 
 
 def _duration(seconds: float) -> str:
