@@ -3,6 +3,7 @@
 Usage (from the repository root):
 
     .venv/bin/python tests/reliability/measure.py [--tries 30] [--out results.json] [--only K ...]
+    .venv/bin/python tests/reliability/measure.py --compare before.json after.json
 
 The probes only use the public API and the test fixture ``tests/fixtures/lava_boom``, so the
 same script measures any version of lava_sd (put that version first on the import path).
@@ -406,12 +407,48 @@ def markdown(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def compare(before: list[dict], after: list[dict]) -> str:
+    """One table from two runs of this script: probe -> before -> after."""
+    lines = [
+        "| item | probe | before: s | before: error | before: procs left / shm left "
+        "| after: s | after: error | after: procs left / shm left |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    old = {(r["item"], r["probe"]): r for r in before}
+    for r in after:
+        b = old.get((r["item"], r["probe"]), {})
+
+        def cells(row: dict) -> str:
+            if not row:
+                return " | | "
+            error = str(row["error"]).replace("|", "\\|")
+            left = f"{row['processes_left']} / {row['shm_left']}".strip(" /")
+            return f"{row['seconds']} | {error} | {left}"
+
+        lines.append(f"| {r['item']} | {r['probe']} | {cells(b)} | {cells(r)} |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tries", type=int, default=30)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--only", nargs="+", default=["1", "2", "3", "4", "5", "7", "8"])
+    parser.add_argument(
+        "--compare", nargs=2, type=Path, metavar=("BEFORE", "AFTER"),
+        help="print one table from two --out files (several files each: join them with +)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.compare:
+        rows = []
+        for path in args.compare:  # a probe found in several files: the first file wins
+            unique: dict[tuple, dict] = {}
+            for part in str(path).split("+"):
+                for row in json.loads(Path(part).read_text()):
+                    unique.setdefault((row["item"], row["probe"]), row)
+            rows.append(list(unique.values()))
+        print(compare(*rows))
+        return
     print(f"lava_sd from {lava_sd.__file__}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

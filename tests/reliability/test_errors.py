@@ -33,9 +33,11 @@ def test_failing_process_is_named_with_its_exception(placement: str) -> None:
 
 
 def test_failure_while_reading_a_var_back_is_reported_within_a_second() -> None:
-    started = time.monotonic()
-    lava_sd.run(sp.reshaper(read_x=False), 5)
-    reference = time.monotonic() - started  # the same graph, reading a Var that is fine
+    reference = 0.0  # the same graph, reading a Var that is fine (the slower of two runs)
+    for _ in range(2):
+        started = time.monotonic()
+        lava_sd.run(sp.reshaper(read_x=False), 5)
+        reference = max(reference, time.monotonic() - started)
     started = time.monotonic()
     with pytest.raises(SimulationError, match=r"Var 'x' holds an array of shape \(5,\)") as info:
         lava_sd.run(sp.reshaper(), 5, timeout=20)
