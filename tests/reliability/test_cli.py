@@ -14,7 +14,21 @@ import pytest
 
 from lava_sd import cli
 
-MODULES = {name: command.module for name, command in cli.BENCHMARKS.items()}
+MODULES = {
+    "audio": "lava_sd.bench.audio_digits",
+    "har-augment": "lava_sd.bench.har_augment",
+    "har": "lava_sd.bench.har_watch",
+    "har-cv": "lava_sd.bench.har_cv",
+    "sigma-delta-speed": "lava_sd.bench.sigma_delta_speed",
+    "speed": "lava_sd.bench.sim_speed",
+}
+
+
+def test_every_benchmark_is_a_module_with_build_parser_and_main() -> None:
+    assert {name: command.module for name, command in cli.BENCHMARKS.items()} == MODULES
+    for module in MODULES.values():
+        loaded = importlib.import_module(module)
+        assert callable(loaded.build_parser) and callable(loaded.main), module
 
 
 def exit_code(argv: list[str]) -> int:
