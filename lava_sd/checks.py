@@ -29,12 +29,22 @@ def as_array(
         shape: target shape; ``None`` keeps the value's own shape.
 
     Raises:
-        ParameterError: if the value is not numeric, not finite or not broadcastable to ``shape``.
+        ParameterError: if the value is not numeric (complex numbers and text included), not
+            finite or not broadcastable to ``shape``.
     """
     try:
-        arr = np.array(value, dtype=float)
+        raw = np.asarray(value)
+        if _complex_or_text(raw):
+            raise ParameterError(
+                f"{owner}: '{name}' must be real numbers, got {_short(value)} (dtype {raw.dtype}); "
+                "pass floats or integers (for complex data, pass the real part or the magnitude "
+                "explicitly; numbers given as text must be converted first)."
+            )
+        arr = np.array(raw, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{owner}: '{name}' must be numeric, got {value!r}.") from exc
+        if isinstance(exc, ParameterError):
+            raise
+        raise ParameterError(f"{owner}: '{name}' must be numeric, got {_short(value)}.") from exc
     check_finite(owner, name, arr)
     if shape is None:
         return arr
@@ -108,6 +118,20 @@ def check_shape(owner: str, shape: Sequence[int]) -> tuple[int, ...]:
             f"{owner}: shape must be a non-empty tuple of positive integers, got {entries}."
         )
     return tuple(int(n) for n in entries)
+
+
+def _complex_or_text(arr: np.ndarray) -> bool:
+    """Whether ``arr`` holds complex numbers, strings or bytes (also inside an object array)."""
+    if arr.dtype.kind in "cUSV":
+        return True
+    return arr.dtype.kind == "O" and any(
+        isinstance(x, str | bytes | complex | np.complexfloating) for x in arr.flat
+    )
+
+
+def _short(value: object, width: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _hint(hint: str) -> str:

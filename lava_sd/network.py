@@ -16,7 +16,6 @@ readout::
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +24,7 @@ import numpy as np
 from lava_sd.checks import ParameterError, as_array
 from lava_sd.fixed_point import DECAY_UNITY
 from lava_sd.layer.mapping import LayerMapping
-from lava_sd.layer.process import check_input
+from lava_sd.layer.process import check_input, warn_overflow
 from lava_sd.registry import ModelSpec, get_model
 from lava_sd.run import RunResult, run
 
@@ -156,14 +155,11 @@ class Network:
             run=result,
             overflow=self._overflow_events(result),
         )
-        for index, name, steps, first in out.overflow:
-            warnings.warn(
-                f"Lava {backend}: layer {index} ({self.model}): {name} wrapped or saturated on "
-                f"{steps} step(s), first at step {first}; the fixed-point result may differ from "
-                "float. Inputs beyond the training range are the usual cause.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+        for i in range(len(procs)):
+            warn_overflow(
+                f"layer {i} ({self.model})", backend, self.spec.neuron.overflow_names,
+                result[f"overflow_steps_{i}"], result[f"overflow_first_{i}"],
+            )  # fmt: skip
         return out
 
     def _overflow_events(self, result: RunResult) -> list[tuple[int, str, int, int]]:

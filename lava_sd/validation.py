@@ -24,7 +24,7 @@ def describe(proc: AbstractProcess) -> str:
 
 
 def validate_var(proc: AbstractProcess, var: Var, backend: str) -> None:
-    """Check one Var's initial value: shape, finiteness and, for integer backends, integrality.
+    """Check one Var's initial value: shape, real and finite, and integral for integer backends.
 
     Raises:
         ParameterError: with the process, the Var and what to do about it.
@@ -40,10 +40,15 @@ def validate_var(proc: AbstractProcess, var: Var, backend: str) -> None:
             f"{owner}: Var '{var.name}' has shape {var.shape} but its value has shape "
             f"{init.shape}; set it to a scalar or an array of shape {var.shape}."
         ) from None
-    if init.dtype.kind not in "biufc":
+    if init.dtype.kind == "c":
+        raise ParameterError(
+            f"{owner}: Var '{var.name}' holds complex values; Lava Vars are real (Lava would "
+            "silently drop the imaginary part). Pass the real part or the magnitude explicitly."
+        )
+    if init.dtype.kind not in "biuf":
         return
     check_finite(owner, f"Var {var.name}", init)
-    if backend != "float" and init.dtype.kind in "fc":
+    if backend != "float" and init.dtype.kind == "f":
         check_integer(
             owner,
             f"Var {var.name}",

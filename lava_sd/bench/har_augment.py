@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har-augment [--out PATH]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     splits = load_watch_windows(**VALIDATION)
     print(splits.describe(), flush=True)
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "benchmark": "har_augment_validation",
         "model": KIND,
         "dataset": splits.describe(),
-        "command": " ".join(["lava-sd bench har-augment", *(argv or [])]),
+        "command": " ".join(["lava-sd bench har-augment", *argv]),
         "candidates": rows,
         "chosen": max(rows, key=lambda name: rows[name]["acc_torch"]),
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -29,6 +30,7 @@ from lava_sd.bench.har_watch import (
     training_overrides,
     training_set,
 )
+from lava_sd.commands.arguments import positive_int
 from lava_sd.data import load_watch_windows
 
 FOLDS = ((1, 2), (3, 4), (5, 6), (7, 8), (9, 10))
@@ -46,7 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lava-sd bench har-cv", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate N windows per fold")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate N windows per fold"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "har_watch_cv.json")
     add_training_overrides(parser)
     return parser
@@ -54,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har-cv [--n-test N] [--out PATH]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     folds = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,7 +100,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report = {
         "benchmark": "har_watch_cv",
         "model": KIND,
-        "command": " ".join(["lava-sd bench har-cv", *(argv or [])]),
+        "command": " ".join(["lava-sd bench har-cv", *argv]),
         "folds": folds,
         "summary": summary,
     }

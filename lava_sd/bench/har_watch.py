@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ from lava_sd.bench.common import (
     rows,
 )
 from lava_sd.bench.har_baseline import random_forest_baseline
+from lava_sd.commands.arguments import positive_int
 from lava_sd.data import augment_rotations, load_watch_windows
 from lava_sd.data.har_watch import FEATURE_RECIPE, HarSplits
 from lava_sd.metrics import macro_f1
@@ -150,7 +152,9 @@ def evaluate_model(
 
 def add_training_overrides(parser: argparse.ArgumentParser) -> None:
     """``--epochs`` / ``--finetune-epochs``: override the preset's recipe (e.g. a smoke run)."""
-    parser.add_argument("--epochs", type=int, default=None, help="override the preset's epochs")
+    parser.add_argument(
+        "--epochs", type=positive_int, default=None, help="override the preset's epochs"
+    )
     parser.add_argument(
         "--finetune-epochs", type=int, default=None, help="override the preset's fine-tuning epochs"
     )
@@ -170,7 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--train", nargs="*", choices=labels, default=None, help="retrain these rows first"
     )
     parser.add_argument("--models", nargs="+", choices=labels, default=labels)
-    parser.add_argument("--n-test", type=int, default=None, help="evaluate the first N windows")
+    parser.add_argument(
+        "--n-test", type=positive_int, default=None, help="evaluate the first N windows"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "har_watch.json")
     parser.add_argument("--weights-dir", type=Path, default=WEIGHTS_DIR)
     return parser
@@ -178,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """``lava-sd bench har [--train [ROW ...]] [--models ...] [--n-test N] [--out PATH]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
     retrain = set(args.models if args.train == [] else args.train or [])
     splits = load_watch_windows()
@@ -204,7 +211,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "n_train": int(len(splits.y_train)),
         "n_test": int(n_test),
         "test_subjects": list(splits.test_subjects),
-        "command": " ".join(["lava-sd bench har", *(argv or [])]),
+        "command": " ".join(["lava-sd bench har", *argv]),
         "models": entries,
         "baseline_random_forest": baseline,
         # The same forest trained on the networks' augmented training windows.

@@ -7,6 +7,7 @@ the difference. Writes ``benchmarks/results/sigma_delta_speed.json``.
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
 import sys
@@ -18,6 +19,7 @@ from lava.proc.io.sink import RingBuffer as Sink
 from lava.proc.io.source import RingBuffer as Source
 from tqdm.auto import tqdm
 
+from lava_sd.commands.arguments import positive_int
 from lava_sd.harness import drive
 from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
 from lava_sd.models.sigma_delta.proc.process import SigmaDelta
@@ -59,16 +61,22 @@ def measure(batch: int, n: int, steps: int, backend: str) -> dict[str, float]:
     }
 
 
-def main(argv: list[str] | None = None) -> dict:
-    """Run the measurement and write the JSON; ``argv``: optional ``--steps N --neurons N``."""
-    import argparse
-
-    parser = argparse.ArgumentParser(prog="lava-sd bench sigma-delta-speed")
-    parser.add_argument("--steps", type=int, default=1000)
-    parser.add_argument("--neurons", type=int, default=128)
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 256])
+def build_parser() -> argparse.ArgumentParser:
+    """The options of ``lava-sd bench sigma-delta-speed``."""
+    parser = argparse.ArgumentParser(
+        prog="lava-sd bench sigma-delta-speed", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--steps", type=positive_int, default=1000)
+    parser.add_argument("--neurons", type=positive_int, default=128)
+    parser.add_argument("--batches", type=positive_int, nargs="+", default=[1, 256])
     parser.add_argument("--out", type=Path, default=RESULTS / "sigma_delta_speed.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict:
+    """Run the measurement and write the JSON (``--steps N --neurons N --batches B ...``)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
     cases = [(b, backend) for b in args.batches for backend in ("float", "fixed")]
     rows = [
         measure(batch, args.neurons, args.steps, backend)
@@ -83,7 +91,7 @@ def main(argv: list[str] | None = None) -> dict:
         )
     report = {
         "benchmark": "sigma_delta_speed",
-        "command": "lava-sd bench sigma-delta-speed " + " ".join(argv or []),
+        "command": " ".join(["lava-sd bench sigma-delta-speed", *argv]),
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "results": rows,
     }
@@ -91,3 +99,7 @@ def main(argv: list[str] | None = None) -> dict:
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"wrote {args.out}")
     return report
+
+
+if __name__ == "__main__":
+    main()

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from lava_sd.commands.arguments import positive_int
 from lava_sd.network import Network, NetworkOutput
 from lava_sd.run import run
 from lava_sd.simulate import SimulationResult, simulate
@@ -300,21 +301,29 @@ def plot(report: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def main(argv: list[str] | None = None) -> dict[str, Any]:
-    """``lava-sd bench speed [--batches ...] [--frames N] [--repeats N] [--quick] [--out P]``."""
-    parser = argparse.ArgumentParser(prog="lava-sd bench speed")
-    parser.add_argument("--batches", type=int, nargs="+", default=[1, 16, 64, 256])
-    parser.add_argument("--frames", type=int, default=25, help="MFCC frames per recording")
-    parser.add_argument("--repeats", type=int, default=3, help="runs per timing (best is kept)")
-    parser.add_argument("--builtin-samples", type=int, default=3)
+def build_parser() -> argparse.ArgumentParser:
+    """The options of ``lava-sd bench speed``."""
+    parser = argparse.ArgumentParser(prog="lava-sd bench speed", description=__doc__.split("\n")[0])
+    parser.add_argument("--batches", type=positive_int, nargs="+", default=[1, 16, 64, 256])
+    parser.add_argument("--frames", type=positive_int, default=25, help="MFCC frames per recording")
+    parser.add_argument(
+        "--repeats", type=positive_int, default=3, help="runs per timing (best is kept)"
+    )
+    parser.add_argument("--builtin-samples", type=positive_int, default=3)
     parser.add_argument("--quick", action="store_true", help="smoke run: tiny batches and steps")
     parser.add_argument("--out", type=Path, default=RESULTS / "sim_speed.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    """``lava-sd bench speed [--batches ...] [--frames N] [--repeats N] [--quick] [--out P]``."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser().parse_args(argv)
     if args.quick:
         args.batches, args.frames, args.repeats, args.builtin_samples = [1, 4], 3, 1, 1
     load_before = os.getloadavg()
     report = run_benchmark(sorted(args.batches), args.frames, args.repeats, args.builtin_samples)
-    report["command"] = "lava-sd bench speed " + " ".join(argv or [])
+    report["command"] = " ".join(["lava-sd bench speed", *argv])
     report["machine"] = {
         "python": sys.version.split()[0],
         "platform": platform.platform(),
@@ -332,3 +341,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if not all(math.isfinite(report[key]) for key in TARGETS):
         raise RuntimeError("sim_speed: a ratio is not finite; see the raw timings in the JSON.")
     return report
+
+
+if __name__ == "__main__":
+    main()

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from lava_sd.commands.arguments import positive_int
 from lava_sd.commands.data_files import read_data
 from lava_sd.torch.predict import BACKENDS
 
@@ -21,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", required=True, type=Path, help="checkpoint (.npz)")
     parser.add_argument("--data", required=True, type=Path, help="test data (.npz with x, y)")
     parser.add_argument("--backend", default="fixed", choices=BACKENDS)
-    parser.add_argument("--batch-size", type=int, default=256, help="samples per Lava run")
+    parser.add_argument("--batch-size", type=positive_int, default=256, help="samples per Lava run")
     parser.add_argument("--json", type=Path, help="also write the report as JSON")
     return parser
 

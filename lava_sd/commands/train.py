@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from lava_sd.commands.arguments import positive_int
 from lava_sd.commands.data_files import read_data
 from lava_sd.registry import REGISTRY
 
@@ -22,9 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", required=True, type=Path, help="training data (.npz)")
     parser.add_argument("--val", type=Path, help="validation data (.npz): early stopping")
     parser.add_argument("--out", required=True, type=Path, help="checkpoint to write (.npz)")
-    parser.add_argument("--hidden", type=int, nargs="+", help="layer widths, e.g. 64 64")
+    parser.add_argument("--hidden", type=positive_int, nargs="+", help="layer widths, e.g. 64 64")
     parser.add_argument("--preset", help="the model's named settings, e.g. har_watch")
-    parser.add_argument("--epochs", type=int, help="epochs (default: the model's recipe)")
+    parser.add_argument("--epochs", type=positive_int, help="epochs (default: the model's recipe)")
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--feature-recipe", help="name of how the inputs were made (stored)")

@@ -28,6 +28,7 @@ import math
 import numbers
 import os
 import struct
+import warnings
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,9 @@ __all__ = [
     "read_wav",
     "wav_to_features",
 ]
+
+_TRUNCATION_SIGNS = ("Reached EOF prematurely", "Incomplete chunk")
+"""scipy's ``WavFileWarning`` messages for a file that ends before its header says it does."""
 
 LOG_FLOOR = 1e-10
 """Filterbank energies below this are raised to it before the log (``ln(1e-10) = -23.0``)."""
@@ -77,13 +81,25 @@ def read_wav(path: str | os.PathLike) -> tuple[np.ndarray, int]:
         what = "is a directory, not a file" if path.is_dir() else "does not exist"
         raise FileNotFoundError(f"read_wav: {path} {what}; pass the path of a .wav file.")
     try:
-        sample_rate, data = scipy.io.wavfile.read(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sample_rate, data = scipy.io.wavfile.read(path)
     except (ValueError, EOFError, struct.error, IndexError, KeyError) as exc:
         raise DatasetFormatError(
             f"read_wav: {path} is not a readable WAV file ({type(exc).__name__}: {exc}). It is "
             "corrupt, truncated or uses an encoding scipy cannot read; re-export it as 16-bit PCM "
             "WAV (e.g. `sox in.wav -b 16 out.wav`)."
         ) from exc
+    for warning in caught:
+        message = str(warning.message)
+        if issubclass(warning.category, scipy.io.wavfile.WavFileWarning) and any(
+            sign in message for sign in _TRUNCATION_SIGNS
+        ):
+            raise DatasetFormatError(
+                f"read_wav: {path} is truncated: the file is shorter than its header says "
+                f"(scipy: {message}). Re-download or re-export the recording."
+            )
+        warnings.warn(warning.message, warning.category, stacklevel=2)
     data = np.asarray(data)
     if data.dtype == np.uint8:
         samples = (data.astype(np.float64) - 128.0) / 128.0

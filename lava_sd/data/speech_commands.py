@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 from lava_sd.checks import ParameterError
 from lava_sd.data._args import as_path, positive_int
 from lava_sd.data.errors import DatasetFormatError, DatasetNotFoundError
-from lava_sd.data.features import wav_to_features
+from lava_sd.data.features import mfcc, read_wav
 from lava_sd.data.sequences import SequenceDataset
 
 __all__ = ["SPEECH_COMMANDS_URL", "load_speech_commands"]
@@ -57,8 +58,8 @@ def load_speech_commands(
     Raises:
         ParameterError: for bad ``labels`` (unknown, repeated, or a single string) or ``n_mfcc``.
         DatasetNotFoundError: if ``root`` is missing or holds no label folder with ``.wav`` files.
-        DatasetFormatError: if a WAV file cannot be read or is shorter than one frame (the
-            message names the file).
+        DatasetFormatError: if a WAV file cannot be read or is shorter than one frame, or if
+            the files do not all have the same sample rate (the message names the files).
     """
     owner = "load_speech_commands"
     root = as_path(owner, "root", root)
@@ -96,13 +97,23 @@ def load_speech_commands(
 
     features: dict[str, list[np.ndarray]] = {split: [] for split in _SPLIT_ORDER}
     targets: dict[str, list[int]] = {split: [] for split in _SPLIT_ORDER}
+    first: tuple[int, Path] | None = None  # (sample rate, file) of the first recording
     for index, label in enumerate(chosen):
         for wav in sorted((root / label).glob("*.wav")):
             split = split_of.get(f"{label}/{wav.name}", "train")
+            samples, rate = read_wav(wav)
+            first = first or (rate, wav)
+            if rate != first[0]:
+                raise DatasetFormatError(
+                    f"{owner}: {wav} is sampled at {rate} Hz but {first[1]} at {first[0]} Hz. "
+                    "MFCCs of different sample rates are not comparable (the mel filters span 0 "
+                    "to half the rate); resample the odd files to the data set's rate (Speech "
+                    "Commands is 16 kHz), e.g. `sox in.wav -r 16000 out.wav`."
+                )
             try:
-                features[split].append(wav_to_features(wav, n_mfcc=n_mfcc, n_mels=_N_MELS))
+                features[split].append(mfcc(samples, rate, n_mfcc=n_mfcc, n_mels=_N_MELS))
             except ParameterError as exc:  # too short for one frame, or similar
-                raise DatasetFormatError(f"{owner}: cannot compute features: {exc}") from exc
+                raise DatasetFormatError(f"{owner}: cannot compute features: {wav}: {exc}") from exc
             targets[split].append(index)
     return {
         split: SequenceDataset(

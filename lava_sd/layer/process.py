@@ -8,6 +8,7 @@ discovery executes the modules next to a process.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -270,6 +271,31 @@ def check_input(proc: LayerProcess, data: np.ndarray) -> None:
             "the range the network was built for: scale it down (its units, the normaliser, or "
             "convert(..., input_scale=...))."
         )
+
+
+def warn_overflow(
+    owner: str, backend: str, names: Sequence[str], steps: np.ndarray, first: np.ndarray
+) -> list[tuple[str, int, int]]:
+    """Warn (``RuntimeWarning``) for every state of ``names`` that wrapped or saturated on some
+    step (``steps``: per name, steps with an overflow; ``first``: the first such step).
+
+    Returns:
+        ``(name, steps, first step)`` of each warning.
+    """
+    events = [
+        (name, int(n), int(f))
+        for name, n, f in zip(names, np.ravel(steps), np.ravel(first), strict=True)
+        if n
+    ]
+    for name, n, f in events:
+        warnings.warn(
+            f"Lava {backend}: {owner}: {name} wrapped or saturated on {n} step(s), first at "
+            f"step {f}; the fixed-point result may differ from float. Inputs beyond the "
+            "training range are the usual cause.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+    return events
 
 
 def _small_int(owner: str, key: str, value: Any, low: int, high: int) -> int:

@@ -125,3 +125,20 @@ def test_audio_only_for_models_whose_features_lava_sd_computes(
     model = lava_sd.fit("lif", (features, labels), hidden=(8,), epochs=20, lr=0.02,
                         feature_recipe=AUDIO_RECIPE, progress=False)  # fmt: skip
     np.testing.assert_array_equal(model.predict([str(p) for p in paths]), model.predict(features))
+
+
+def test_the_lava_sd_command_runs_them(
+    files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """``lava-sd info|eval|predict|train`` are the modules' mains; user errors exit 1."""
+    from lava_sd import cli
+
+    assert cli.main(["info", str(files["model"])]) == 0
+    assert "model lif" in capsys.readouterr().out
+    assert cli.main(["eval", "--model", str(files["model"]), "--data", str(files["test"])]) == 0
+    assert "accuracy" in capsys.readouterr().out
+    assert cli.main(["info", str(tmp_path / "missing.npz")]) == 1
+    assert "lava-sd info: error:" in capsys.readouterr().err
+    with pytest.raises(SystemExit, match="2"):
+        cli.main(["train", "--bogus"])
+    assert "usage: lava-sd train" in capsys.readouterr().err
