@@ -7,4 +7,4 @@ models: the only folder Lava's model discovery executes) and ``__init__.py`` (it
 ``sigma_delta`` is the ΣΔ neuron that the ``lprnn`` model's layers are made of.
 """
 
-MODEL_PACKAGES = ("lprnn", "alif", "spiking_lstm", "egru", "lif")
+MODEL_PACKAGES = ("lprnn", "alif", "spiking_lstm", "egru", "lif", "l2mu")
