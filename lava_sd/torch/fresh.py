@@ -57,27 +57,32 @@ def run_module(module: str, timeout: float, names: list[str], *contents: bytes) 
         for name, data in zip(names, contents, strict=True):
             Path(folder, name).write_bytes(data)
         Path(folder, "out").mkdir()
-        child = subprocess.Popen(
-            [sys.executable, "-m", module, folder], env={**os.environ, MARKER: marker},
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-        )  # fmt: skip
-        try:
-            out, err = child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)
-            child.communicate()
-            end_marked(marker)
-            raise FreshRunError(
-                f"{module} ran longer than {timeout:.0f} s on {socket.gethostname()} and was "
-                "killed."
-            ) from None
+        # output to files, not pipes: a process that outlives the interpreter would hold a pipe
+        # open, and reading it to its end would wait for that process
+        log = Path(folder, "out.log"), Path(folder, "err.log")
+        with log[0].open("w") as out, log[1].open("w") as err:
+            child = subprocess.Popen(
+                [sys.executable, "-m", module, folder], env={**os.environ, MARKER: marker},
+                stdout=out, stderr=err, start_new_session=True,
+            )  # fmt: skip
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+                end_marked(marker)
+                raise FreshRunError(
+                    f"{module} ran longer than {timeout:.0f} s on {socket.gethostname()} and "
+                    "was killed."
+                ) from None
         leftover = end_marked(marker)
         if child.returncode != 0:
             raise FreshRunError(
                 f"{module} failed with exit status {child.returncode} on "
-                f"{socket.gethostname()}:\n{err[-STDERR_TAIL:]}"
+                f"{socket.gethostname()}:\n{log[1].read_text()[-STDERR_TAIL:]}"
             )
         outputs = {path.name: path.read_bytes() for path in Path(folder, "out").iterdir()}
+        stdout = log[0].read_text()
     worker = {
         "host": socket.gethostname(),
         "pid": os.getpid(),
@@ -87,7 +92,7 @@ def run_module(module: str, timeout: float, names: list[str], *contents: bytes) 
         "leftover": leftover,
         "seconds": time.perf_counter() - started,
     }
-    return {"outputs": outputs, "worker": worker, "stdout": out}
+    return {"outputs": outputs, "worker": worker, "stdout": stdout}
 
 
 def marked(marker: str) -> list[tuple[int, str]]:
@@ -110,14 +115,18 @@ def marked(marker: str) -> list[tuple[int, str]]:
     return found
 
 
-def end_marked(marker: str) -> list[tuple[int, str]]:
-    """Kill every live process that carries ``marker`` and return what was found."""
+def end_marked(marker: str, wait: float = 5.0) -> list[tuple[int, str]]:
+    """Kill every live process that carries ``marker``, wait up to ``wait`` seconds until they
+    have ended, and return what was found."""
     found = marked(marker)
     for pid, _ in found:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
+    deadline = time.monotonic() + wait
+    while found and marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return found
 
 
