@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -45,14 +46,15 @@ def run_module(module: str, timeout: float, names: list[str], *contents: bytes) 
     ``FOLDER`` holds ``names[i]`` with ``contents[i]`` (top-level arguments, so Ray resolves
     object references among them); the module writes its results to ``FOLDER/out/``. The facts
     say where it ran and prove the isolation: this process's pid, host, multiprocessing start
-    method and whether it imported Lava; the interpreter's pid; the processes that outlived it.
+    method and whether it imported Lava; the interpreter's pid; the processes that outlived it;
+    wall and CPU seconds (of the interpreter and the processes it waited for).
 
     Raises:
         FreshRunError: the interpreter exited with an error or ran longer than ``timeout``
             seconds (then it and everything it started are killed).
     """
     marker = uuid.uuid4().hex
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     with tempfile.TemporaryDirectory(prefix="lava_sd_fresh_") as folder:
         for name, data in zip(names, contents, strict=True):
             Path(folder, name).write_bytes(data)
@@ -91,8 +93,15 @@ def run_module(module: str, timeout: float, names: list[str], *contents: bytes) 
         "child_pid": child.pid,
         "leftover": leftover,
         "seconds": time.perf_counter() - started,
+        "cpu_seconds": _children_cpu() - cpu,
     }
     return {"outputs": outputs, "worker": worker, "stdout": stdout}
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of this process's ended and collected children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def marked(marker: str) -> list[tuple[int, str]]:
