@@ -1,5 +1,5 @@
 """lava_sd.torch.sweep's checks, before any Ray cluster starts (the sweep itself runs in
-tests/commands/test_sweep.py)."""
+tests/commands/test_sweep_command.py)."""
 
 from __future__ import annotations
 
