@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 		$$PY310 -m venv $(VENV) || exit 1; \
 	fi
 	$(PY) -m pip install --upgrade --quiet pip
-	$(PY) -m pip install --progress-bar off -e '.[dev]'
+	$(PY) -m pip install --progress-bar off -e '.[dev,scale]'
 	touch $(STAMP)
 
 demo: $(STAMP)

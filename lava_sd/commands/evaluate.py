@@ -1,4 +1,6 @@
-"""``lava-sd eval``: a checkpoint on an ``.npz`` data file, in torch or Lava float / fixed."""
+"""``lava-sd eval``: a checkpoint on an ``.npz`` data file, in torch or Lava float / fixed;
+``--shards N`` splits the Lava run across N Ray workers (a local Ray cluster, or the one at
+``--ray-address``)."""
 
 from __future__ import annotations
 
@@ -24,18 +26,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", default="fixed", choices=BACKENDS)
     parser.add_argument("--batch-size", type=positive_int, default=256, help="samples per Lava run")
     parser.add_argument("--json", type=Path, help="also write the report as JSON")
+    parser.add_argument(
+        "--shards", type=int,
+        help="split the test set into N parts, each a Lava run on a Ray worker in a fresh "
+        "interpreter (needs lava_sd[scale]); the same predictions as one process",
+    )  # fmt: skip
+    parser.add_argument(
+        "--ray-address",
+        help="the Ray cluster of the shards (e.g. auto, or HEAD:6379 after `ray start`); "
+        "default: the cluster RAY_ADDRESS names, else a local one on this machine's cores",
+    )  # fmt: skip
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Evaluate and print the report."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.ray_address is not None and args.shards is None:
+        parser.error("--ray-address needs --shards N")
     from lava_sd.torch.classifier import load
+    from lava_sd.torch.predict import evaluate
 
     model = load(args.model)
     x, lengths, y = read_data(args.data, labels=True)
-    report = model.evaluate(x, y, lengths, backend=args.backend, batch_size=args.batch_size)
-    print(f"{args.model.name} on {args.data.name} ({report['n']} samples, {args.backend}):")
+    report = evaluate(model, x, y, lengths, backend=args.backend, batch_size=args.batch_size,
+                      shards=args.shards, ray_address=args.ray_address)  # fmt: skip
+    shards = report.get("shards")
+    where = f", {len(shards)} shards on Ray" if shards else ""
+    print(f"{args.model.name} on {args.data.name} ({report['n']} samples, {args.backend}{where}):")
     print(f"  accuracy {report['accuracy']:.4f}, macro-F1 {report['macro_f1']:.4f}")
     for key in ("spikes_per_sample", "synops_per_sample", "dense_macs_per_sample",
                 "activity_sparsity", "overflow_steps"):  # fmt: skip

@@ -1,4 +1,9 @@
-"""``lava-sd train``: fit a registered model on an ``.npz`` data file and save the checkpoint."""
+"""``lava-sd train``: fit a registered model on an ``.npz`` data file and save the checkpoint.
+
+``--distributed`` under torchrun trains data-parallel, rank 0 writes the checkpoint::
+
+    torchrun --nproc-per-node 2 -m lava_sd.commands.train --distributed --model lif ...
+"""
 
 from __future__ import annotations
 
@@ -29,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lr", type=float, help="learning rate")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--feature-recipe", help="name of how the inputs were made (stored)")
+    parser.add_argument(
+        "--distributed", action="store_true",
+        help="under torchrun: train data-parallel on its ranks (gloo on CPUs, nccl on GPUs); "
+        "rank 0 writes the checkpoint",
+    )  # fmt: skip
     parser.add_argument(
         "--option", action="append", default=[], metavar="KEY=VALUE",
         help="a classifier or recipe option as JSON, e.g. frame_steps=4 or recurrent=false",
@@ -66,8 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     settings.update({k: v for k, v in (("epochs", args.epochs), ("lr", args.lr)) if v is not None})
     model = fit(
         args.model, train, val, hidden=args.hidden, preset=args.preset, seed=args.seed,
-        feature_recipe=args.feature_recipe, **settings,
+        feature_recipe=args.feature_recipe, distributed=args.distributed, **settings,
     )  # fmt: skip
+    if model.training_info.get("distributed", {}).get("rank", 0) != 0:
+        return 0  # rank 0 writes the checkpoint
     path = model.save(args.out, command=" ".join(["lava-sd train", *(argv or sys.argv[1:])]))
     history = model.training_info.get("val_acc")
     if history:

@@ -15,6 +15,11 @@ training in frame form, then fine-tuning at its own K steps per frame), for at l
 steps unless you set ``epochs``. With validation data it
 keeps the epoch with the best validation accuracy, in the timing Lava runs, and stops early
 after ``patience`` epochs without improvement. It trains on a GPU when torch sees one.
+
+``distributed=True`` in a script started by ``torchrun --nproc-per-node N`` trains the same model
+data-parallel on N processes (``lava_sd.torch.distributed``; ``gloo`` on CPUs, ``nccl`` on GPUs):
+every rank passes the same data, trains on its part of each batch and returns the same model;
+save it on rank 0 only (``model.training_info["distributed"]["rank"] == 0``).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from lava_sd.checks import ParameterError
 from lava_sd.data.arrays import as_sequences, encode_labels
 from lava_sd.data.normaliser import Normaliser
 from lava_sd.registry import get_model
+from lava_sd.torch import distributed as ddp
 from lava_sd.torch.classifier import Classifier
 from lava_sd.torch.recipe import one_thread, train_recipe
 
@@ -39,7 +45,7 @@ MIN_STEPS = 500  # a model's own number of epochs is raised to at least this man
 RECIPE_KEYS = tuple(
     name
     for name, p in inspect.signature(train_recipe).parameters.items()
-    if p.kind is p.KEYWORD_ONLY and name not in ("seed", "progress", "val", "device")
+    if p.kind is p.KEYWORD_ONLY and name not in ("seed", "progress", "val", "device", "ranks")
 )
 
 
@@ -56,6 +62,7 @@ def fit(
     seed: int = 0,
     device: str = "auto",
     progress: bool = True,
+    distributed: bool = False,
     **settings: Any,
 ) -> Classifier:
     """Train ``model`` on ``train`` and return it, ready to predict, evaluate, convert and save.
@@ -75,7 +82,11 @@ def fit(
         patience: epochs without validation improvement before stopping (``None``: never).
         seed: seeds the initialisation and the shuffle order.
         device: ``"auto"`` (a GPU when torch sees one), ``"cpu"``, ``"cuda"``, ...
-        progress: show progress bars.
+        progress: show progress bars (on rank 0 only when distributed).
+        distributed: train data-parallel on the ranks of a ``torchrun`` job (each rank calls
+            ``fit`` with the same arguments and data; ``device`` ``"auto"``: ``cuda:LOCAL_RANK``
+            when torch sees a GPU, else the CPU); the result equals one process's training with
+            the same ``batch_size`` (the global batch) and seed, up to float summation order.
         **settings: the training recipe (``epochs``, ``lr``, ``batch_size``,
             ``finetune_epochs``, ``finetune_lr``) and, for a new model, classifier options
             (``frame_steps``, ``readout_mode``, ``recurrent``, ...).
@@ -84,8 +95,15 @@ def fit(
         ParameterError: what is wrong with the data or the settings, and how to fix it.
     """
     with one_thread():
-        return _fit(model, train, val, hidden, preset, normaliser, feature_recipe, patience, seed,
-                    device, progress, settings)  # fmt: skip
+        if not distributed:
+            return _fit(model, train, val, hidden, preset, normaliser, feature_recipe, patience,
+                        seed, device, progress, settings)  # fmt: skip
+        ranks = ddp.join(device)
+        # a rank that raises never reaches leave(): torchrun then ends the others
+        fitted = _fit(model, train, val, hidden, preset, normaliser, feature_recipe, patience,
+                      seed, ranks.device, progress and ranks.main, settings, ranks)  # fmt: skip
+        ddp.leave(ranks)
+        return fitted
 
 
 def _fit(
@@ -101,8 +119,9 @@ def _fit(
     device: str,
     progress: bool,
     settings: dict[str, Any],
+    ranks: ddp.Ranks | None = None,
 ) -> Classifier:
-    """``fit``'s body, on one torch thread."""
+    """``fit``'s body, on one torch thread (on ``ranks``, data-parallel)."""
     started = time.perf_counter()
     x, lengths, y = _unpack("fit", train)
     recipe = {key: settings.pop(key) for key in RECIPE_KEYS if key in settings}
@@ -138,12 +157,13 @@ def _fit(
     if norm is not None:
         x = norm(x)
     val_tensors = _validation(val, norm, class_names) if val is not None else None
-    device = _device(device)
+    device = _device(device) if ranks is None else ranks.device
     recipe = {**defaults, **recipe, "epochs": _epochs(defaults, recipe, len(labels))}
     logs = train_recipe(
         model, (torch.from_numpy(x), torch.from_numpy(lengths), torch.from_numpy(labels)),
         **recipe, seed=seed, progress=progress, val=val_tensors,
         patience=patience if val is not None else None, device=device,
+        **({} if ranks is None else {"ranks": ranks}),
     )  # fmt: skip
     model.to("cpu")
     model.class_names = class_names
@@ -159,6 +179,13 @@ def _fit(
         "epochs_run": [len(log.loss) for log in logs],
         "val_acc": [log.val_acc for log in logs] if val is not None else None,
     }
+    if ranks is not None:
+        model.training_info["distributed"] = {
+            "rank": ranks.rank,
+            "world_size": ranks.world,
+            "backend": ranks.backend,
+            "samples_per_rank": np.sum([log.rank_samples for log in logs], axis=0).tolist(),
+        }
     return model
 
 

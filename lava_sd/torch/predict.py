@@ -5,6 +5,10 @@ normaliser): an array ``(N, C, T)``, ``(x, lengths)`` or a list of ``(C, T_i)`` 
 runs go in chunks of ``batch_size`` samples, each one batched Lava simulation. A warning says when
 inputs reach far beyond the training inputs' range, and when a fixed-point state overflowed
 (``Network.run``): both make Lava and torch disagree.
+
+``shards=N`` splits the samples into N contiguous parts run side by side on Ray workers, each
+in a fresh interpreter (``lava_sd.torch.shards``; a local Ray cluster, or the cluster at
+``ray_address``), and merges the results in order: the same predictions as one process.
 """
 
 from __future__ import annotations
@@ -61,12 +65,25 @@ def logits(
     backend: str = "torch",
     batch_size: int = 256,
     progress: bool = False,
+    shards: int | None = None,
+    ray_address: str | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Logits ``(N, classes)`` and run facts (Lava: spikes per layer, overflow, seconds)."""
+    """Logits ``(N, classes)`` and run facts (Lava: spikes per layer, overflow, seconds; with
+    ``shards``, each shard's worker facts under ``"shards"``)."""
     if backend not in BACKENDS:
         raise ParameterError(f"predict: backend must be one of {BACKENDS}, got {backend!r}.")
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
         raise ParameterError(f"predict: batch_size must be a positive integer, got {batch_size!r}.")
+    if shards is not None:
+        if isinstance(shards, bool) or int(shards) != shards or shards < 1:
+            raise ParameterError(f"predict: shards must be a positive integer, got {shards!r}.")
+        if backend == "torch":
+            raise ParameterError(
+                "predict: shards split Lava simulations across Ray workers; use backend "
+                "'float' or 'fixed', or no shards for torch."
+            )
+    elif ray_address is not None:
+        raise ParameterError("predict: ray_address is the cluster of the shards; give shards=N.")
     x, lengths = prepare(model, x, lengths)
     started = time.perf_counter()
     if backend == "torch":
@@ -77,6 +94,27 @@ def logits(
                 chunk = _chunk(x, lengths, i, batch_size)
                 out.append(model(*(torch.from_numpy(a) for a in chunk)).numpy())
         return np.concatenate(out), {"seconds": time.perf_counter() - started}
+    if shards is not None:
+        from lava_sd.torch.shards import sharded_logits
+
+        return sharded_logits(model, x, lengths, backend=backend, batch_size=batch_size,
+                              shards=int(shards), address=ray_address)  # fmt: skip
+    return lava_logits(model, x, lengths, backend=backend, batch_size=batch_size,
+                       progress=progress)  # fmt: skip
+
+
+def lava_logits(
+    model: Any,
+    x: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    backend: str,
+    batch_size: int = 256,
+    progress: bool = False,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """``logits`` in Lava on prepared inputs (``prepare``: checked, normalised), in this
+    process: one Lava simulation per ``batch_size`` samples."""
+    started = time.perf_counter()
     from lava_sd.torch.convert import convert
 
     net = convert(model)
@@ -97,6 +135,24 @@ def logits(
     return np.concatenate(out), facts
 
 
+def predict(
+    model: Any,
+    x: Any,
+    lengths: Any = None,
+    *,
+    backend: str = "torch",
+    batch_size: int = 256,
+    progress: bool = False,
+    shards: int | None = None,
+    ray_address: str | None = None,
+) -> np.ndarray:
+    """Class indices of ``x`` (``model.class_names[i]`` names them); ``shards``: split across
+    Ray workers (``logits``)."""
+    scores, _ = logits(model, x, lengths, backend=backend, batch_size=batch_size,
+                       progress=progress, shards=shards, ray_address=ray_address)  # fmt: skip
+    return scores.argmax(1)
+
+
 def evaluate(
     model: Any,
     x: Any,
@@ -106,13 +162,19 @@ def evaluate(
     backend: str = "torch",
     batch_size: int = 256,
     progress: bool = False,
+    shards: int | None = None,
+    ray_address: str | None = None,
 ) -> dict[str, Any]:
     """Accuracy, macro-F1 and confusion matrix on ``(x, y)``; Lava backends add spikes,
-    synaptic operations, dense MACs and activity sparsity per sample, and overflow steps."""
+    synaptic operations, dense MACs and activity sparsity per sample, and overflow steps.
+
+    ``shards``: split the samples across that many Ray workers, each shard one Lava run in a
+    fresh interpreter (``lava_sd.torch.shards``), on a local Ray cluster or the one at
+    ``ray_address``; the report then lists each shard's worker facts under ``"shards"``.
+    """
     labels, _ = encode_labels(y, model.class_names, owner="evaluate")
-    scores, facts = logits(
-        model, x, lengths, backend=backend, batch_size=batch_size, progress=progress
-    )
+    scores, facts = logits(model, x, lengths, backend=backend, batch_size=batch_size,
+                           progress=progress, shards=shards, ray_address=ray_address)  # fmt: skip
     if len(labels) != len(scores):
         raise ParameterError(f"evaluate: {len(scores)} inputs but {len(labels)} labels.")
     pred = scores.argmax(1)
@@ -135,6 +197,8 @@ def evaluate(
             activity_sparsity=net.activity_sparsity(spikes, lengths),
             overflow_steps=facts["overflow_steps"],
         )
+    if "shards" in facts:
+        report["shards"] = facts["shards"]
     return report
 
 

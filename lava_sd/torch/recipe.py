@@ -21,6 +21,7 @@ from typing import Any
 import torch
 
 from lava_sd.registry import get_model
+from lava_sd.torch.distributed import Ranks
 from lava_sd.torch.training import TrainLog, train_classifier
 
 
@@ -38,12 +39,14 @@ def train_recipe(
     val: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None,
     patience: int | None = None,
     device: str | torch.device = "cpu",
+    ranks: Ranks | None = None,
 ) -> list[TrainLog]:
     """Train ``model`` on ``train = (x, lengths, labels)`` tensors; one log per phase.
 
     With ``val``, each phase keeps its best epoch by validation accuracy (in the model's own
     timing) and stops after ``patience`` epochs without improvement. Run it under
-    ``one_thread()`` on a CPU (``lava_sd.fit`` does).
+    ``one_thread()`` on a CPU (``lava_sd.fit`` does). With ``ranks``, each phase trains
+    data-parallel on them (``train_classifier``; ``device`` must be ``ranks.device``).
     """
     spec = get_model(model.model)
     first = dict(frame_steps=1, frame_offset=0) if spec.dense_per_frame else {}
@@ -51,6 +54,8 @@ def train_recipe(
         batch_size=batch_size, seed=seed, progress=progress, val=val, patience=patience,
         device=device,
     )  # fmt: skip
+    if ranks is not None:
+        common["ranks"] = ranks
     logs = [train_classifier(model, train, epochs=epochs, lr=lr, **common, **first)]
     if finetune_epochs:
         logs.append(

@@ -1,5 +1,6 @@
 """The training loop of every classifier: Adam, cosine learning-rate decay, cross-entropy,
-seeded, with optional validation, early stopping and a device."""
+seeded, with optional validation, early stopping, a device, and data-parallel ranks
+(``lava_sd.torch.distributed``)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,22 @@ from torch import nn
 from tqdm import tqdm
 
 from lava_sd.checks import ParameterError
+from lava_sd.torch.distributed import Ranks
 
 
 @dataclass
 class TrainLog:
     """Per-epoch training loss and accuracy, the validation accuracy if a validation set was
-    given, and the epoch whose weights were kept (the best validation epoch, else the last)."""
+    given, and the epoch whose weights were kept (the best validation epoch, else the last).
+    Trained on ranks: ``rank_samples``, the training samples each rank's part of the batches
+    held over the whole run (they add up to samples x epochs)."""
 
     loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
     val_acc: list[float] = field(default_factory=list)
     best_epoch: int = 0
     stopped_early: bool = False
+    rank_samples: list[int] | None = None
 
 
 def accuracy(
@@ -36,6 +41,18 @@ def accuracy(
     **forward_kwargs: int,
 ) -> float:
     """Fraction of correctly classified sequences (``forward_kwargs`` go to the model)."""
+    return hits(model, x, lengths, y, batch, **forward_kwargs) / len(y)
+
+
+def hits(
+    model: nn.Module,
+    x: torch.Tensor,
+    lengths: torch.Tensor,
+    y: torch.Tensor,
+    batch: int = 512,
+    **forward_kwargs: int,
+) -> int:
+    """Number of correctly classified sequences (``forward_kwargs`` go to the model)."""
     model.eval()
     correct = 0
     device = next(model.parameters()).device
@@ -45,7 +62,7 @@ def accuracy(
                 x[i : i + batch].to(device), lengths[i : i + batch].to(device), **forward_kwargs
             )
             correct += int((logits.argmax(1).cpu() == y[i : i + batch]).sum())
-    return correct / len(y)
+    return correct
 
 
 def check_data(
@@ -97,6 +114,7 @@ def train_classifier(
     seed: int = 0,
     device: str | torch.device = "cpu",
     progress: bool = True,
+    ranks: Ranks | None = None,
     **forward_kwargs: int,
 ) -> TrainLog:
     """Adam with cosine learning-rate decay and cross-entropy on ``model(x, lengths)``.
@@ -112,8 +130,16 @@ def train_classifier(
         seed: seeds the shuffle order (the initialisation is seeded by whoever built the model).
         device: where to train (the model and each batch are moved there).
         progress: show a tqdm bar over epochs.
+        ranks: train data-parallel on these ranks (``lava_sd.torch.distributed``: each rank
+            trains on its part of every batch, DDP averages the gradients, the logs are summed
+            over the ranks); ``device`` must be ``ranks.device``. ``None``: this process alone.
         forward_kwargs: passed to every training ``model(x, lengths, ...)`` call.
     """
+    if ranks is not None:
+        return _train_on_ranks(
+            model, train, val=val, epochs=epochs, lr=lr, batch_size=batch_size,
+            patience=patience, seed=seed, progress=progress, ranks=ranks, **forward_kwargs,
+        )  # fmt: skip
     n_in, n_classes = model.config["n_in"], model.config["n_classes"]
     x, lengths, y = check_data("train_classifier", train, n_in, n_classes)
     if val is not None:
@@ -157,4 +183,82 @@ def train_classifier(
         bar.set_postfix(loss=log.loss[-1], acc=log.train_acc[-1], val=(log.val_acc or [None])[-1])
     if best_state is not None:
         model.load_state_dict(best_state)
+    return log
+
+
+def _train_on_ranks(
+    model: nn.Module,
+    train: tuple[torch.Tensor, torch.Tensor, torch.Tensor],
+    *,
+    val: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None,
+    epochs: int,
+    lr: float,
+    batch_size: int,
+    patience: int | None,
+    seed: int,
+    progress: bool,
+    ranks: Ranks,
+    **forward_kwargs: int,
+) -> TrainLog:
+    """``train_classifier`` data-parallel: the same permutation, batches, schedule and decisions
+    as one process, each rank computing its interleaved part of every batch (``ranks.shard``)
+    with the loss ``world / |batch| * sum of its cross-entropies``, DDP averaging the gradients."""
+    n_in, n_classes = model.config["n_in"], model.config["n_classes"]
+    x, lengths, y = check_data("train_classifier", train, n_in, n_classes)
+    if val is not None:
+        val = check_data("train_classifier (validation)", val, n_in, n_classes)
+        val_part = tuple(t[ranks.rank :: ranks.world] for t in val)
+    device = ranks.device
+    model.to(device)
+    net = ranks.wrap(model)
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    steps = epochs * int(np.ceil(len(y) / batch_size))
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)
+    loss_sum = nn.CrossEntropyLoss(reduction="sum")
+    log, best_state, seen = TrainLog(), None, 0
+    bar = tqdm(range(epochs), desc=f"training ({ranks.world} ranks)",
+               disable=not (progress and ranks.main))  # fmt: skip
+    for epoch in bar:
+        net.train()
+        order = torch.randperm(len(y), generator=generator)
+        total, correct = 0.0, 0
+        for i in range(0, len(y), batch_size):
+            idx = order[i : i + batch_size]
+            t_max = int(lengths[idx].max())  # as one process pads the whole batch
+            mine = ranks.shard(idx)
+            # a rank whose part is empty (a last batch smaller than the world) still joins the
+            # gradient all-reduce, with a zero-weighted sample
+            weight = ranks.world / len(idx) if len(mine) else 0.0
+            part = mine if len(mine) else idx[:1]
+            xb, lb, yb = (t.to(device) for t in (x[part, :, :t_max], lengths[part], y[part]))
+            logits = net(xb, lb, **forward_kwargs)
+            summed = loss_sum(logits, yb)
+            loss = summed * weight
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            if len(mine):
+                total += float(summed)
+                correct += int((logits.argmax(1) == yb).sum())
+                seen += len(mine)
+        total, correct = ranks.all_sum([total, correct])
+        log.loss.append(total / len(y))
+        log.train_acc.append(int(correct) / len(y))
+        log.best_epoch = epoch
+        if val is not None:
+            (right,) = ranks.all_sum([hits(model, *val_part)])
+            log.val_acc.append(int(right) / len(val[2]))
+            best = int(np.argmax(log.val_acc))
+            if best == epoch:
+                best_state = copy.deepcopy(model.state_dict())
+            log.best_epoch = best
+            if patience is not None and epoch - best >= patience:
+                log.stopped_early = True
+                break
+        bar.set_postfix(loss=log.loss[-1], acc=log.train_acc[-1], val=(log.val_acc or [None])[-1])
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    log.rank_samples = [int(n) for n in ranks.per_rank(seen)]
     return log
