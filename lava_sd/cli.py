@@ -1,5 +1,5 @@
 """Command line: ``lava-sd demo [audio|sigma-delta]``, ``lava-sd bench NAME [options]`` and the
-commands that use a model (``train``, ``eval``, ``predict``, ``info``).
+commands that use a model (``train``, ``eval``, ``predict``, ``info``, ``sweep``).
 
 Each benchmark is a module with ``build_parser() -> argparse.ArgumentParser`` and
 ``main(argv)``; ``lava-sd bench NAME --help`` shows that module's own options and
@@ -65,6 +65,7 @@ COMMANDS: dict[str, Command] = {
     "eval": Command("lava_sd.commands.evaluate", "evaluate a checkpoint in torch or Lava"),
     "predict": Command("lava_sd.commands.predict", "classify a data file or audio files"),
     "info": Command("lava_sd.commands.info", "what a checkpoint holds and would cost"),
+    "sweep": Command("lava_sd.commands.sweep", "a Ray Tune sweep over fit settings"),
 }
 """``lava-sd NAME``: top-level commands besides ``demo`` and ``bench``."""
 

@@ -186,15 +186,19 @@ class Classifier(nn.Module):
         backend: str = "torch",
         batch_size: int = 256,
         progress: bool = False,
+        shards: int | None = None,
+        ray_address: str | None = None,
     ) -> np.ndarray:
         """Class indices (``self.class_names[i]`` names them) for raw inputs ``x`` (an array
         ``(N, C, T)``, with optional ``lengths``, or a list of ``(C, T_i)`` sequences), run in
-        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point (``lava_sd.torch.predict``)."""
+        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point (``lava_sd.torch.predict``);
+        ``shards``: split a Lava run across Ray workers (``ray_address``: a cluster)."""
         from lava_sd.torch.predict import logits
 
         scores, _ = logits(
-            self, x, lengths, backend=backend, batch_size=batch_size, progress=progress
-        )
+            self, x, lengths, backend=backend, batch_size=batch_size, progress=progress,
+            shards=shards, ray_address=ray_address,
+        )  # fmt: skip
         return scores.argmax(1)
 
     def evaluate(
@@ -206,14 +210,18 @@ class Classifier(nn.Module):
         backend: str = "torch",
         batch_size: int = 256,
         progress: bool = False,
+        shards: int | None = None,
+        ray_address: str | None = None,
     ) -> dict[str, Any]:
         """Accuracy, macro-F1, confusion matrix (and in Lava: spikes, synops, dense MACs,
-        activity sparsity, overflow) on raw inputs ``x`` with labels ``y``."""
+        activity sparsity, overflow) on raw inputs ``x`` with labels ``y``; ``shards`` as
+        ``predict``."""
         from lava_sd.torch.predict import evaluate
 
         return evaluate(
-            self, x, y, lengths, backend=backend, batch_size=batch_size, progress=progress
-        )
+            self, x, y, lengths, backend=backend, batch_size=batch_size, progress=progress,
+            shards=shards, ray_address=ray_address,
+        )  # fmt: skip
 
     def save(self, path: str | Path, **training: Any) -> Path:
         """Write this classifier and what using it needs to one checkpoint file
