@@ -20,7 +20,10 @@ as ``Ad m`` (keras-lmu; the authors' code computes ``Ad^T m``, see ``docs/l2mu.m
 
 Fixed point: each population is Lava's LIF exactly (``lif.dynamics.step_fixed``, input ``<< 6``,
 spike when ``v > vth << 6``); every internal matrix is a Lava ``Dense`` on binary spikes (8-bit
-mantissas, one exponent per matrix: ``layer.synapses.dense_fixed``). Only numpy is imported here:
+mantissas, one exponent per matrix: ``layer.synapses.dense_fixed``). ``Ad`` is two such Dense
+connections, ``ad + ad_rest`` (the mapping puts what 8 bits of ``Ad`` miss into ``ad_rest``:
+with one 8-bit term the memory's slow poles move, and the trained cell loses several points,
+docs/l2mu.md); in float ``ad + ad_rest`` is used as one matrix. Only numpy is imported here:
 Lava's model discovery executes the modules that import it.
 """
 
@@ -76,9 +79,10 @@ class L2MUParams(NamedTuple):
     lif_h: LIFParams
     enc_m: Any  # (M, M d): memory -> input population
     ad: Any  # (d, d): memory -> memory, within a channel
+    ad_rest: Any  # (d, d): a second Dense of the same synapses (fixed: what 8 bits of ad miss)
     bd: Any  # (d, 1): input neuron c -> its channel's memory
     w_m: Any  # (n, M d): memory -> units
-    exps: tuple[int, int, int, int] = (0, 0, 0, 0)  # of enc_m, ad, bd, w_m
+    exps: tuple[int, ...] = (0, 0, 0, 0, 0)  # of enc_m, ad, ad_rest, bd, w_m
 
 
 def _populations(state: L2MUState) -> tuple[LIFState, LIFState, LIFState]:
@@ -108,7 +112,8 @@ def step_float(
     m = p.memory
     i_u = total[..., :m] + pop_m.s @ p.enc_m.T
     new_u = lif.step_float(pop_u, i_u, p.lif_u, spike_fn)
-    i_m = _merge(_channels(pop_m.s, m) @ p.ad.T + _channels(new_u.s, m) @ p.bd.T)
+    ad = p.ad + p.ad_rest
+    i_m = _merge(_channels(pop_m.s, m) @ ad.T + _channels(new_u.s, m) @ p.bd.T)
     new_m = lif.step_float(pop_m, i_m, p.lif_m, spike_fn)
     i_h = total[..., m:] + new_m.s @ p.w_m.T
     new_h = lif.step_float(pop_h, i_h, p.lif_h, spike_fn)
@@ -132,10 +137,11 @@ def step_fixed(
     pop_u, pop_m, pop_h = _populations(state)
     total = np.asarray(drive, np.int64) + (0 if recurrent is None else recurrent)
     m = p.memory
-    e_enc, e_ad, e_bd, e_w = p.exps
+    e_enc, e_ad, e_rest, e_bd, e_w = p.exps
     i_u = total[..., :m] + _dense(pop_m.s, p.enc_m, e_enc)
     new_u, (of_uu, of_vu) = lif.step_fixed(pop_u, i_u, p.lif_u)
-    i_m = _merge(_dense(_channels(pop_m.s, m), p.ad, e_ad))
+    s_m = _channels(pop_m.s, m)
+    i_m = _merge(_dense(s_m, p.ad, e_ad)) + _merge(_dense(s_m, p.ad_rest, e_rest))
     i_m = i_m + _merge(_dense(_channels(new_u.s, m), p.bd, e_bd))
     new_m, (of_um, of_vm) = lif.step_fixed(pop_m, i_m, p.lif_m)
     i_h = total[..., m:] + _dense(new_m.s, p.w_m, e_w)
@@ -183,10 +189,11 @@ def fixed_params(v: Mapping[str, Any]) -> L2MUParams:
     )  # fmt: skip
 
 
-MATRICES = ("enc_m", "ad", "bd", "w_m")
+MATRICES = ("enc_m", "ad", "ad_rest", "bd", "w_m")
 _SHAPES = {
     "enc_m": lambda n, m, d: (m, m * d),
     "ad": lambda n, m, d: (d, d),
+    "ad_rest": lambda n, m, d: (d, d),
     "bd": lambda n, m, d: (d, 1),
     "w_m": lambda n, m, d: (n, m * d),
 }
@@ -271,6 +278,7 @@ L2MU_NEURON = NeuronSpec(
         ),
         *_matrix("enc_m", "Encoder of the memory into the input population"),
         *_matrix("ad", "Legendre state matrix Ad"),
+        *_matrix("ad_rest", "Second Dense term of Ad (fixed point: its remainder)"),
         *_matrix("bd", "Legendre input matrix Bd"),
         *_matrix("w_m", "Memory -> units weights"),
     ),  # fmt: skip
@@ -299,8 +307,8 @@ L2MU_NEURON = NeuronSpec(
         Population(
             "s_m",
             size=lambda n, dims: dims["memory"] * dims["order"],
-            fan_out=lambda n, dims: dims["order"] + dims["memory"] + n,
-            fan_in=lambda inputs, n, dims: dims["order"] + 1,
+            fan_out=lambda n, dims: 2 * dims["order"] + dims["memory"] + n,
+            fan_in=lambda inputs, n, dims: 2 * dims["order"] + 1,
             states=("u_m", "v_m", "s_m"),
         ),
     ),
@@ -309,4 +317,4 @@ L2MU_NEURON = NeuronSpec(
 )
 """The L2MU cell for the layer framework. Events: the units, then the input population (each
 event reaches its channel's ``d`` memory neurons through ``Bd``), then the memory population
-(``d`` through ``Ad``, ``M`` through ``e_m``, ``n`` through ``W_m``)."""
+(``2 d`` through the two Dense terms of ``Ad``, ``M`` through ``e_m``, ``n`` through ``W_m``)."""

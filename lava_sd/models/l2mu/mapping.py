@@ -4,7 +4,8 @@ Float: the torch parameters as they are (``dv_p = 1 - beta_p``, ``vth_p = theta_
 Fixed: every population ``p`` gets the integer threshold ``vth`` and its own state unit
 ``U_p = (vth << 6) / theta_p``; ``dv_p = round(4096 (1 - beta_p))``, ``du_p = 4095`` (no synaptic
 memory); every matrix is quantised to even 8-bit mantissas with one exponent
-(``quantize_weights``) at the unit of the population it feeds: the input and recurrent rows of
+(``quantize_weights``), ``Ad`` as two such Dense terms (``ad``, and ``ad_rest`` for what the
+first one misses), at the unit of the population it feeds: the input and recurrent rows of
 the input population and ``e_m`` at ``U_u``, ``Ad`` and ``Bd`` at ``U_m``, the units' rows and
 ``W_m`` at ``U_h`` (input rows also divided by the input scale ``X``).
 """
@@ -21,7 +22,7 @@ from lava_sd.models.l2mu.dynamics import MATRICES
 from lava_sd.models.lif.config import RESETS
 
 SUFFIXES = ("_u", "_m", "")  # input, memory, units: the process's parameter names
-FEEDS = {"enc_m": 0, "ad": 1, "bd": 1, "w_m": 2}  # the population each matrix feeds
+FEEDS = {"enc_m": 0, "ad": 1, "ad_rest": 1, "bd": 1, "w_m": 2}  # the population each matrix feeds
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
@@ -53,11 +54,19 @@ def _map_layer(index: int, layer: Any, settings: Any) -> LayerMapping:
     for name in MATRICES:
         w = as_numpy(getattr(layer, name))
         scale = units[FEEDS[name]] / 2.0**ACT_SHIFT
-        mant, exp = quantize_weights(w, scale)
+        target = w * scale
+        if name == "ad_rest":  # the second Dense term of Ad: what the first one misses
+            target = as_numpy(layer.ad) * scale - fixed_params["ad"] * 2.0 ** fixed_params["ad_exp"]
+        mant, exp = quantize_weights(target, 1.0)
         float_params[name] = w
         fixed_params.update({name: mant, f"{name}_exp": exp})
-        report[f"{name}_error"] = weight_error(w * scale, mant, exp)
-        errors.append(report[f"{name}_error"])
+        if name != "ad_rest":
+            report[f"{name}_error"] = weight_error(target, mant, exp)
+    ad = as_numpy(layer.ad) * units[1] / 2.0**ACT_SHIFT
+    both = fixed_params["ad"] * 2.0 ** fixed_params["ad_exp"]
+    both = both + fixed_params["ad_rest"] * 2.0 ** fixed_params["ad_rest_exp"]
+    report.update(ad_error=float(np.abs(both - ad).max() / np.abs(ad).max()))
+    errors += [report[f"{k}_error"] for k in ("enc_m", "ad", "bd", "w_m")]
     report.update(weight_error=max(errors), headroom=STATE_MAX / units.max())
     return LayerMapping(
         "l2mu", layer.n_in, layer.n, layer.recurrent, float_params, fixed_params,

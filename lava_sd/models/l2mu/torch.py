@@ -76,6 +76,7 @@ class L2MULayer(nn.Module):
         self.w_h = weight(n, n) if recurrent else None
         ad, bd = legendre_memory(order, theta)
         self.register_buffer("ad", torch.as_tensor(ad, dtype=torch.float32))
+        self.register_buffer("ad_rest", torch.zeros(order, order), persistent=False)  # fixed only
         self.register_buffer("bd", torch.as_tensor(bd, dtype=torch.float32).reshape(order, 1))
         self.beta = nn.Parameter(torch.full((3,), float(beta)))
         self.threshold = nn.Parameter(torch.full((3,), float(threshold)))
@@ -106,7 +107,9 @@ class L2MULayer(nn.Module):
         beta, theta = self.decays(), self.thresholds()
         subtract = RESETS[self.reset] == RESET_BY_SUBTRACTION
         lifs = [LIFParams(1.0, 1 - beta[i], theta[i], 0.0, subtract) for i in range(3)]
-        return L2MUParams(self.memory, self.order, *lifs, self.enc_m, self.ad, self.bd, self.w_m)
+        return L2MUParams(
+            self.memory, self.order, *lifs, self.enc_m, self.ad, self.ad_rest, self.bd, self.w_m
+        )
 
     def forward(self, x: torch.Tensor, frame_steps: int = 1) -> torch.Tensor:
         """Unit spikes ``(batch, n, T)`` for input ``x`` ``(batch, n_in, T)`` (one cell update

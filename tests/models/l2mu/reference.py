@@ -68,8 +68,9 @@ def reference_fixed(p: dict, weights, rec, exps: tuple, x: np.ndarray) -> dict:
             for c in range(m):
                 own = s_m_prev[c * d : (c + 1) * d]
                 recur = ref_dense(ad, own, int(p["ad_exp"]))
+                rest = ref_dense(p["ad_rest"], own, int(p["ad_rest_exp"]))
                 drive = ref_dense(bd, [s_u[c]], int(p["bd_exp"]))
-                i_m += [recur[i] + drive[i] for i in range(d)]
+                i_m += [recur[i] + rest[i] + drive[i] for i in range(d)]
             s_m, f_m = _lif(pops["_m"], i_m, p, "_m")
             to_units = ref_dense(p["w_m"], s_m, int(p["w_m_exp"]))
             i_h = [total[m + k] + to_units[k] for k in range(n)]
@@ -96,7 +97,8 @@ def case_params(rng: np.random.Generator, reset: int, m: int, d: int, n: int) ->
     params["du_u"] = 0  # and one with the slowest current leak: it wraps
     params.update(
         enc_m=even(-120, 120, (m, m * d)), ad=even(-250, 250, (d, d)), bd=even(-250, 250, (d, 1)),
-        w_m=even(-120, 120, (n, m * d)), enc_m_exp=3, ad_exp=4, bd_exp=5, w_m_exp=2,
+        ad_rest=even(-250, 250, (d, d)), w_m=even(-120, 120, (n, m * d)), enc_m_exp=3, ad_exp=4,
+        ad_rest_exp=-3, bd_exp=5, w_m_exp=2,
     )  # fmt: skip
     return params
 

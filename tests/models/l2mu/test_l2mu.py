@@ -88,19 +88,24 @@ def test_torch_cell_is_the_papers_equations(rng: np.random.Generator) -> None:
 
 
 def test_mapping_quantises_the_legendre_matrices() -> None:
-    """Ad and Bd are dense weights like the others: 8-bit even mantissas, one exponent each, at
-    the memory population's unit; their error is reported."""
+    """Ad and Bd are dense weights like the others (8-bit even mantissas, one exponent per
+    matrix, at the memory population's unit), Ad as two Dense terms; their error is reported."""
     model = Classifier("l2mu", 3, (4,), 2, memory=2, order=6, theta=12.0)
     layer = convert(model).layers[0]
     layer_torch = model.layers[0]
     unit = layer.fixed_params["vth_m"] * 64 / float(layer_torch.thresholds()[1])
-    for name in ("ad", "bd"):
+    quantised = {}
+    for name in ("ad", "ad_rest", "bd"):
         mant, exp = layer.fixed_params[name], layer.fixed_params[f"{name}_exp"]
         assert np.abs(mant).max() <= 254 and np.all(mant % 2 == 0)
+        quantised[name] = mant * 2.0**exp
+    for name, value, terms in (("ad", quantised["ad"] + quantised["ad_rest"], 2),
+                               ("bd", quantised["bd"], 1)):  # fmt: skip
         target = getattr(layer_torch, name).double().numpy() * unit / 64
-        error = np.abs(mant * 2.0**exp - target).max()
-        assert error <= 2.0**exp, name
-        assert layer.report[f"{name}_error"] == pytest.approx(error / np.abs(target).max())
+        error = np.abs(value - target).max() / np.abs(target).max()
+        assert error <= (2.0**-7) ** terms, name  # 8-bit even mantissas: 2**-7 per term
+        assert layer.report[f"{name}_error"] == pytest.approx(error)
+    assert layer.fixed_params["ad_rest_exp"] <= layer.fixed_params["ad_exp"] - 6
 
 
 def test_bad_parameters_are_clear_errors() -> None:
@@ -142,5 +147,5 @@ def test_resources_and_counts_include_the_internal_populations(rng: np.random.Ge
     activity = net.loihi2_activity(out.spikes, np.array([12, 9]))
     fan_out = [layer.fan_out for layer in layers]
     assert activity.synops == pytest.approx(sum(np.multiply(activity.spikes_per_layer, fan_out)))
-    assert fan_out[:3] == [3 + (m + n), d, d + m + n]
+    assert fan_out[:3] == [3 + (m + n), d, 2 * d + m + n]
     assert activity.neuron_updates == pytest.approx((n + m + m * d + 3) * 10.5)

@@ -33,8 +33,9 @@ class L2MU(LayerProcess):
             fractions in [0, 1]; fixed: Lava storage, ``du = 4095`` for no synaptic memory).
         reset: 1 (subtract the threshold: snnTorch's ``Leaky``, the paper; default) or 0 (to
             zero: Lava's LIF).
-        enc_m, ad, bd, w_m: internal matrices ``(M, M d)``, ``(d, d)``, ``(d, 1)``, ``(n, M d)``;
-            ``enc_m_exp``, ``ad_exp``, ``bd_exp``, ``w_m_exp`` their fixed-point exponents.
+        enc_m, ad, ad_rest, bd, w_m: internal matrices ``(M, M d)``, ``(d, d)`` twice (``Ad`` as
+            two Dense terms: ``ad + ad_rest``), ``(d, 1)``, ``(n, M d)``; ``enc_m_exp``, ``ad_exp``,
+            ``ad_rest_exp``, ``bd_exp``, ``w_m_exp`` their fixed-point exponents.
         u_u, v_u, s_u, u_m, v_m, s_m, u, v, s: initial state (default 0).
         weights, rec_weights, weight_exp, rec_weight_exp, num_message_bits, n_frames,
             frame_steps, frame_offset, readout_decay, name: the layer's synapses (``memory + n``
