@@ -11,4 +11,16 @@ SPEC = ModelSpec(
     package="lava_sd.models.l2mu",
     classifier=dict(frame_steps=1, frame_offset=0, readout_decay=0.25),
     training=dict(epochs=15, lr=5e-3, batch_size=64),
+    # Chosen on validation splits, never on a test split (lava-sd bench select; the trials are
+    # benchmarks/results/selection_<benchmark>_l2mu*.json, docs/l2mu.md section 6).
+    presets={
+        "audio_digits": dict(
+            classifier=dict(hidden=(128,), memory=32, order=8, theta=10.0),
+            training=dict(epochs=30),
+        ),
+        "har_watch": dict(
+            classifier=dict(hidden=(64,), memory=16, order=4, theta=10.0),
+            training=dict(epochs=20),
+        ),
+    },
 )
