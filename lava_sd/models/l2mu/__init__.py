@@ -20,7 +20,7 @@ SPEC = ModelSpec(
         ),
         "har_watch": dict(
             classifier=dict(hidden=(64,), memory=16, order=4, theta=10.0),
-            training=dict(epochs=20),
+            training=dict(epochs=30),
         ),
     },
 )
