@@ -47,7 +47,6 @@ VTH_BITS = 17
 WEIGHT_MANTISSA_MAX = 254  # even 8-bit mantissas: immune to Dense's mixed-sign LSB drop
 WEIGHT_EXP_RANGE = (-24, 24)
 DEFAULT_VTH = 1 << 10  # spiking layers: threshold 1 = 2**10 << 6 state units
-EXACT_DECAY_LIMIT = (1 << 41) - 1  # |x| below 2**41: torch's float64 decay is exact
 
 
 def namespace(x: Any) -> Any:
@@ -117,11 +116,7 @@ def overflow_any(flag: Any) -> bool:
 def decay(x: Any, d_eff: Any) -> Any:
     """Decay ``x`` by ``d_eff / 4096`` with Lava's rounding toward zero.
 
-    ``x <- sign(x * (4096 - D)) * (|x * (4096 - D)| >> 12)``: computed in int64 (numpy), or in
-    torch as ``x * ((4096 - D) / 4096)`` in float64, truncated toward zero by the conversion to
-    int64. That is exact while ``|x| < 2**41``: ``(4096 - D) / 4096`` is a dyadic fraction of at
-    most 13 bits, so the product has at most 53 significant bits and is the exact quotient,
-    whose truncation is the integer rule's result (larger ``|x|``: the int64 rule).
+    ``x <- sign(x * (4096 - D)) * (|x * (4096 - D)| >> 12)`` computed in int64.
 
     Args:
         x: integer state (numpy array or torch tensor).
@@ -135,8 +130,6 @@ def decay(x: Any, d_eff: Any) -> Any:
     kept = DECAY_UNITY - as_int64(d_eff, like=x)  # 4096 * the retained fraction
     if not kept.any():
         return zeros_int64(xp.broadcast_shapes(x.shape, kept.shape), like=x)
-    if xp is not np and within(x, -EXACT_DECAY_LIMIT, EXACT_DECAY_LIMIT):
-        return (x.to(xp.float64) * (kept * 2.0**-DECAY_SHIFT)).to(xp.int64)
     prod = x * kept
     return xp.sign(prod) * (abs(prod) >> DECAY_SHIFT)
 

@@ -24,6 +24,8 @@ Lava, and can record its states after every step.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -67,6 +69,7 @@ def simulate(
     lengths: np.ndarray,
     backend: str = "fixed",
     engine: str = "numpy",
+    threads: int | None = 1,
 ) -> SimulationResult:
     """Run ``network`` on a padded batch ``x`` ``(B, F, T)`` (``"float"`` or ``"fixed"``).
 
@@ -74,6 +77,10 @@ def simulate(
         network, x, lengths: as ``Network.run``.
         backend: ``"float"`` or ``"fixed"``.
         engine: ``"numpy"`` or ``"torch"`` (module docstring).
+        threads: torch's intra-op threads during the run (restored after it; ``None``: leave
+            them). One by default: a step's tensors are small, and a second thread that waits
+            for a busy core made each operation up to 10x slower on a shared 2-core machine
+            (``docs/fixed_point.md``, torch fixed mode).
 
     Returns:
         The same spike counts, readout sums and overflow counts as ``network.run`` (fixed point:
@@ -90,14 +97,15 @@ def simulate(
         check_input(procs[0], frames)  # the same largest drive as the held input's
     num_steps = x.shape[-1] * network.frame_steps + network.frame_offset
     frame = np.minimum(np.arange(num_steps) // network.frame_steps, x.shape[-1] - 1)
-    layers = [_Layer(proc, backend, engine) for proc in procs]
-    inputs = layers[0].inputs(frames)
-    started = time.perf_counter()
-    for t in range(num_steps):
-        s = inputs[frame[t]]
-        for layer in layers:
-            s = layer.step(t + 1, s)
-    seconds = time.perf_counter() - started
+    with _torch_threads(engine, threads):
+        layers = [_Layer(proc, backend, engine) for proc in procs]
+        inputs = layers[0].inputs(frames)
+        started = time.perf_counter()
+        for t in range(num_steps):
+            s = inputs[frame[t]]
+            for layer in layers:
+                s = layer.step(t + 1, s)
+        seconds = time.perf_counter() - started
     sums = [layer.sums() for layer in layers]
     return SimulationResult(
         spikes=[s["spike_count"] for s in sums],
@@ -116,12 +124,13 @@ def run_network(
     lengths: np.ndarray,
     backend: str = "fixed",
     engine: str = "torch",
+    threads: int | None = 1,
 ) -> NetworkOutput:
     """``network.run(x, lengths, backend=backend)`` without Lava (``simulate``): the same
     logits, spikes, overflow and overflow warnings; ``out.run`` holds the recorded sums under
     the keys ``Network.run`` uses, ``seconds_run`` (the step loop) and ``seconds_total``."""
     started = time.perf_counter()
-    sim = simulate(network, x, lengths, backend, engine)
+    sim = simulate(network, x, lengths, backend, engine, threads)
     result = RunResult(readout_sum=sim.readout_sums[-1])
     for i in range(len(sim.spikes)):
         result.update(
@@ -142,6 +151,7 @@ def drive_layer(
     engine: str = "numpy",
     record: tuple[str, ...] = (),
     every_step: bool = False,
+    threads: int | None = 1,
 ) -> dict[str, np.ndarray]:
     """Step one layer process with ``inputs`` (``a_in.shape + (T,)``) as
     ``lava_sd.harness.drive(proc, inputs, backend=..., record=...)`` does in Lava (checks,
@@ -161,14 +171,15 @@ def drive_layer(
     validate_graph([proc], backend)
     if backend != "float":
         check_input(proc, inputs)
-    layer = _Layer(proc, backend, engine)
-    data = layer.inputs(inputs)
     history: dict[str, list[np.ndarray]] = {key: [] for key in ("s_out", *record)}
-    for t in range(len(data)):
-        history["s_out"].append(_numpy(layer.step(t + 1, data[t])))
-        if every_step or t == len(data) - 1:
-            for key in record:
-                history[key].append(_numpy(getattr(layer.vars, key)).copy())
+    with _torch_threads(engine, threads):
+        layer = _Layer(proc, backend, engine)
+        data = layer.inputs(inputs)
+        for t in range(len(data)):
+            history["s_out"].append(_numpy(layer.step(t + 1, data[t])))
+            if every_step or t == len(data) - 1:
+                for key in record:
+                    history[key].append(_numpy(getattr(layer.vars, key)).copy())
     out = {key: np.stack(values, axis=-1) for key, values in history.items()}
     if not every_step:
         out.update({key: out[key][..., -1] for key in record})
@@ -176,6 +187,22 @@ def drive_layer(
     warn_overflow(proc.owner, backend, proc.NEURON.overflow_names, sums["overflow_steps"],
                   sums["overflow_first"])  # fmt: skip
     return out
+
+
+@contextmanager
+def _torch_threads(engine: str, threads: int | None) -> Iterator[None]:
+    """torch's intra-op threads set to ``threads`` while a torch engine runs, then restored."""
+    if engine != "torch" or threads is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _check_engine(owner: str, backend: str, engine: str) -> None:
@@ -281,12 +308,12 @@ class _Layer:
         if not self.fixed:
             return data
         data = data.to(torch.int64)
-        weights, exp, bits = self.synapses.weights, self.synapses.weight_exp, 0
-        if weights is None:
+        synapses = self.synapses
+        if synapses.weights is None:
             return data
-        bits = self.synapses.num_message_bits
-        drive = dense_fixed(data.reshape(-1, data.shape[-1]), weights, exp, bits)
-        self.synapses = self.synapses._replace(weights=None)
+        drive = dense_fixed(data.reshape(-1, data.shape[-1]), synapses.weights,
+                            synapses.weight_exp, synapses.num_message_bits)  # fmt: skip
+        self.synapses = synapses._replace(weights=None)
         return drive.reshape(*data.shape[:-1], drive.shape[-1])
 
     def step(self, time_step: int, x: Any) -> Any:
