@@ -36,7 +36,7 @@ from lava_sd.checks import ParameterError, as_array
 from lava_sd.fixed_point import squeeze_constant
 from lava_sd.layer.dynamics import Synapses, advance_fixed, advance_float
 from lava_sd.layer.process import check_input, warn_overflow
-from lava_sd.layer.synapses import dense_fixed, fixed_weights
+from lava_sd.layer.synapses import fixed_weights
 from lava_sd.network import Network, NetworkOutput, check_batch, hold_frames
 from lava_sd.run import RunResult
 from lava_sd.validation import validate_graph
@@ -294,27 +294,14 @@ class _Layer:
 
     def inputs(self, data: np.ndarray) -> Any:
         """The layer's input ``(..., n_in, T)`` in its engine, time first: ``(T, ..., n_in)``,
-        numpy, or torch float64 (float) or int64 (fixed point, where the inputs are integers).
-
-        Torch fixed point applies the layer's input synapses to all of it at once (one exact
-        integer product, the same per column as ``dense_fixed`` per step) and returns the
-        drive ``(T, ..., rows)``; the layer then takes it as already weighted input."""
+        numpy, or torch float64 (float) or int64 (fixed point, where the inputs are integers)."""
         data = np.ascontiguousarray(np.moveaxis(np.asarray(data, dtype=np.float64), -1, 0))
         if not self.torch:
             return data
         import torch
 
         data = torch.from_numpy(data)
-        if not self.fixed:
-            return data
-        data = data.to(torch.int64)
-        synapses = self.synapses
-        if synapses.weights is None:
-            return data
-        drive = dense_fixed(data.reshape(-1, data.shape[-1]), synapses.weights,
-                            synapses.weight_exp, synapses.num_message_bits)  # fmt: skip
-        self.synapses = synapses._replace(weights=None)
-        return drive.reshape(*data.shape[:-1], drive.shape[-1])
+        return data.to(torch.int64) if self.fixed else data
 
     def step(self, time_step: int, x: Any) -> Any:
         """Advance by one step (``time_step`` counts from 1); returns the layer's output."""
