@@ -78,9 +78,9 @@ def simulate(
         backend: ``"float"`` or ``"fixed"``.
         engine: ``"numpy"`` or ``"torch"`` (module docstring).
         threads: torch's intra-op threads during the run (restored after it; ``None``: leave
-            them). One by default: a step's tensors are small, and a second thread that waits
-            for a busy core made each operation up to 10x slower on a shared 2-core machine
-            (``docs/fixed_point.md``, torch fixed mode).
+            them). One by default: a step's tensors are small, and with a second thread that
+            waited for a busy core the spoken-digit lpRNN ran about 9x slower on a shared
+            2-core machine (``docs/fixed_point.md``, torch fixed mode).
 
     Returns:
         The same spike counts, readout sums and overflow counts as ``network.run`` (fixed point:
