@@ -191,8 +191,9 @@ class Classifier(nn.Module):
     ) -> np.ndarray:
         """Class indices (``self.class_names[i]`` names them) for raw inputs ``x`` (an array
         ``(N, C, T)``, with optional ``lengths``, or a list of ``(C, T_i)`` sequences), run in
-        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point (``lava_sd.torch.predict``);
-        ``shards``: split a Lava run across Ray workers (``ray_address``: a cluster)."""
+        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point, or ``"torch-fixed"`` (Lava's
+        fixed-point arithmetic in torch, bit for bit; ``lava_sd.torch.predict``); ``shards``:
+        split a Lava run across Ray workers (``ray_address``: a cluster)."""
         from lava_sd.torch.predict import logits
 
         scores, _ = logits(
@@ -213,9 +214,9 @@ class Classifier(nn.Module):
         shards: int | None = None,
         ray_address: str | None = None,
     ) -> dict[str, Any]:
-        """Accuracy, macro-F1, confusion matrix (and in Lava: spikes, synops, dense MACs,
-        activity sparsity, overflow) on raw inputs ``x`` with labels ``y``; ``shards`` as
-        ``predict``."""
+        """Accuracy, macro-F1, confusion matrix (and in Lava and torch-fixed: spikes, synops,
+        dense MACs, activity sparsity, overflow) on raw inputs ``x`` with labels ``y``;
+        ``backend`` and ``shards`` as ``predict``."""
         from lava_sd.torch.predict import evaluate
 
         return evaluate(
