@@ -52,6 +52,10 @@ BENCHMARKS: dict[str, Command] = {
     "speed": Command(
         "lava_sd.bench.sim_speed", "cost per sample-step of the spoken-digits network"
     ),
+    "qat": Command(
+        "lava_sd.bench.qat",
+        "every model at 8, 4 and 3 weight bits (quantization-aware), both benchmarks",
+    ),
     "select": Command(
         "lava_sd.bench.selection",
         "choose a model's settings for a benchmark on its validation split",

@@ -19,6 +19,7 @@ SCRIPT_OF = {
     "sigma-delta-speed": "sigma_delta_speed.py",
     "speed": "sim_speed.py",
     "select": "selection.py",
+    "qat": "qat.py",
 }
 
 

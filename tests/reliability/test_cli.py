@@ -22,6 +22,7 @@ MODULES = {
     "sigma-delta-speed": "lava_sd.bench.sigma_delta_speed",
     "speed": "lava_sd.bench.sim_speed",
     "select": "lava_sd.bench.selection",
+    "qat": "lava_sd.bench.qat",
 }
 
 
