@@ -180,21 +180,36 @@ class Classifier(nn.Module):
         lengths: torch.Tensor,
         frame_steps: int | None = None,
         frame_offset: int | None = None,
-    ) -> torch.Tensor:
+        events: bool = False,
+    ) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
         """Logits ``(B, classes)`` for padded frames ``x`` ``(B, F, T)`` with ``lengths``.
 
         ``frame_steps`` / ``frame_offset`` override the classifier's own (the lpRNN trains in
         frame form, ``frame_steps=1, frame_offset=0``, before its fine-tuning at ``K``).
+        ``events``: also return every layer's events ``(B, neurons, steps)`` as its Lava layer
+        counts them (``lava_sd.torch.activity.layer_events``), differentiable.
         """
         k, offset = self._timing(frame_steps, frame_offset)
+        outputs = self.outputs(x, k, offset)
+        logits = self._readout(outputs[-1], lengths, k, offset)
+        if not events:
+            return logits
+        from lava_sd.torch.activity import layer_events
+
+        return logits, [
+            layer_events(layer, h) for layer, h in zip(self.layers, outputs, strict=True)
+        ]
+
+    def _readout(self, h: torch.Tensor, lengths: torch.Tensor, k: int, offset: int) -> torch.Tensor:
+        """Logits from the last layer's output ``h`` ``(B, n, T K + offset)``."""
         last = self.readout_mode == "last"
         samples = torch.arange(len(lengths), device=lengths.device)
         if self.readout_kind == "decoded":
-            h = self.frame_outputs(x, k, offset)[-1]
+            h = h[..., offset + k - 1 :: k]
             if last:
                 return h[samples, :, lengths - 1] @ self.readout.weight.T + self.readout.bias
             return readout_mean(h, lengths, self.readout.weight, self.readout.bias)
-        r = self.readout_trace(self.outputs(x, k, offset)[-1])
+        r = self.readout_trace(h)
         steps = lengths * k
         if last:
             return self.readout(r[samples, :, steps - 1])
