@@ -128,21 +128,31 @@ def train_checkpoint(
 ) -> None:
     """Fit ``row`` at ``bits`` (``None``: float; the model's ``qat_options`` too, so that the
     lpRNN's reference is float) from the seed on ``data.train`` and save it to ``path``."""
+    options = dict(row.spec.qat_options) if bits is None else {"weight_bits": bits}
+    width = "float" if bits is None else str(bits)
+    command = (
+        f"lava-sd bench qat --benchmarks {row.benchmark} --models {row.spec.name} "
+        f"--bits {width} --train"
+    )
+    fit_and_save(row, data, path, {**options, **overrides}, command, progress)
+
+
+def fit_and_save(
+    row: QatRow, data: Data, path: Path, settings: dict[str, Any], command: str, progress: bool
+) -> Any:
+    """``lava_sd.fit`` of ``row`` with ``settings`` from the seed on ``data.train``, saved to
+    ``path`` with what using it needs and how it was made; returns the model."""
     from lava_sd.torch.fit import fit
 
-    options = dict(row.spec.qat_options) if bits is None else {"weight_bits": bits}
     started = time.perf_counter()
     model = fit(row.spec.name, data.train, normaliser=None, seed=SEED, progress=progress,
-                **row.fit_settings(), **options, **overrides)  # fmt: skip
+                **row.fit_settings(), **settings)  # fmt: skip
     model.class_names = list(data.class_names)
     model.normaliser, model.feature_recipe = data.normaliser, data.feature_recipe
-    width = "float" if bits is None else str(bits)
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(
-        path, seed=SEED, train_seconds=time.perf_counter() - started, **data.info,
-        command=f"lava-sd bench qat --benchmarks {row.benchmark} --models {row.spec.name} "
-        f"--bits {width} --train",
-    )  # fmt: skip
+    model.save(path, seed=SEED, train_seconds=time.perf_counter() - started, **data.info,
+               command=command)  # fmt: skip
+    return model
 
 
 def torch_accuracy(model: Any, test: tuple[np.ndarray, ...]) -> float:

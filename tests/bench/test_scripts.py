@@ -20,6 +20,7 @@ SCRIPT_OF = {
     "speed": "sim_speed.py",
     "select": "selection.py",
     "qat": "qat.py",
+    "activity": "activity.py",
 }
 
 

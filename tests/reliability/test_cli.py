@@ -23,6 +23,7 @@ MODULES = {
     "speed": "lava_sd.bench.sim_speed",
     "select": "lava_sd.bench.selection",
     "qat": "lava_sd.bench.qat",
+    "activity": "lava_sd.bench.activity",
 }
 
 
