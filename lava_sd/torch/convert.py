@@ -127,10 +127,12 @@ def convert(
         warnings.warn(note, stacklevel=2)
     for index, layer in enumerate(layers):
         bits = {"num_message_bits": GRADED_INPUT_BITS if index == 0 else spec.neuron.output_bits}
+        width = {} if settings.weight_bits is None else {"weight_bits": settings.weight_bits}
         layers[index] = replace(
             layer,
             float_params={**layer.float_params, **bits},
             fixed_params={**layer.fixed_params, **bits},
+            report={**layer.report, **width},
         )
     return Network(
         model=model.model,

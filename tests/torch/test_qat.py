@@ -154,3 +154,21 @@ def test_fit_at_4_bits_runs_in_lava_fixed_as_in_torch(rng: np.random.Generator) 
     print("torch", torch_acc, "Lava fixed", fixed["accuracy"])
     assert len(np.unique(weights)) <= 15 and np.abs(weights).max() <= 14
     assert torch_acc > 0.9 and abs(fixed["accuracy"] - torch_acc) <= 0.05
+
+
+def test_loihi2_estimate_counts_the_narrower_weights() -> None:
+    """A network of 4-bit weights needs half the synaptic memory of its 8-bit form."""
+    model = qat_classifier("alif", 4, 0)
+    narrow, wide = convert(model).loihi2_layers(), convert(model, weight_bits=8).loihi2_layers()
+    assert [r.weight_bits for r in narrow[:2]] == [4, 4] and wide[0].weight_bits == 8
+    assert convert(Classifier("alif", 5, (6,), 2)).layers[0].report.keys() >= {"weight_error"}
+    assert "weight_bits" not in convert(Classifier("alif", 5, (6,), 2)).layers[0].report
+    for a, b in zip(narrow[:2], wide[:2], strict=True):
+        assert a.synapses == b.synapses
+    memory = [  # the two ALIF layers (the readout is on the host)
+        sum(
+            r.synaptic_memory_bits for r in convert(model, weight_bits=b).loihi2_report().layers[:2]
+        )
+        for b in (4, 8)
+    ]
+    assert 2 * memory[0] == memory[1]
