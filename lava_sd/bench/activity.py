@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.bench.common import RESULTS, WEIGHTS_DIR, evaluate_lava
+from lava_sd.bench.common import RESULTS, WEIGHTS_DIR, evaluate_lava, save_figure
 from lava_sd.bench.qat import CHECKPOINTS, DATA, Data, QatRow, fit_and_save, torch_accuracy
 from lava_sd.commands.arguments import positive_int
 from lava_sd.registry import get_model
@@ -235,10 +235,7 @@ def plot_activity(report: dict[str, Any], path: Path) -> Path:
         ax.set(xlabel="synaptic operations per sample (Lava fixed)",
                ylabel="Lava fixed accuracy (%)", title=title)  # fmt: skip
         ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 if __name__ == "__main__":

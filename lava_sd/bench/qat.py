@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 import torch
 
-from lava_sd.bench.common import RESULTS, SEED, WEIGHTS_DIR, evaluate_lava, lava_entry
+from lava_sd.bench.common import (
+    RESULTS,
+    SEED,
+    WEIGHTS_DIR,
+    evaluate_lava,
+    lava_entry,
+    save_figure,
+)
 from lava_sd.commands.arguments import positive_int
 from lava_sd.metrics import macro_f1
 from lava_sd.registry import REGISTRY, ModelSpec
@@ -336,10 +343,7 @@ def plot_qat(report: dict[str, Any], path: Path) -> Path:
     ax.set(xlabel="weight bits (Lava fixed point)", ylabel="test accuracy (%)", title=title)
     ax.invert_xaxis()
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ class EGRULayer(nn.Module):
             self.recurrent_weight = nn.Parameter(torch.empty(3 * n, n))
             nn.init.orthogonal_(self.recurrent_weight)
         self.thr = nn.Parameter(torch.full((n,), float(thr)))
+        self._events: torch.Tensor | None = None  # the last forward pass's (``events``)
 
     def threshold(self) -> torch.Tensor:
         """The thresholds the forward pass uses: clamped to [0, 1]."""
@@ -89,7 +90,7 @@ class EGRULayer(nn.Module):
     def events(self, y: torch.Tensor) -> torch.Tensor:
         """The event indicators ``H(c - thr)`` (with the pseudo-derivative) of the forward pass
         that returned ``y``: the graded ``y`` is 0 exactly where they are."""
-        if self._events.shape != y.shape:
+        if self._events is None or self._events.shape != y.shape:
             raise ValueError("EGRULayer.events: pass the output of the last forward pass.")
         return self._events
 

@@ -79,6 +79,7 @@ class L2MULayer(nn.Module):
         self.register_buffer("bd", torch.as_tensor(bd, dtype=torch.float32).reshape(order, 1))
         self.beta = nn.Parameter(torch.full((3,), float(beta)))
         self.threshold = nn.Parameter(torch.full((3,), float(threshold)))
+        self._populations: torch.Tensor | None = None  # the last forward pass's (``events``)
 
     @property
     def recurrent(self) -> bool:
@@ -130,7 +131,8 @@ class L2MULayer(nn.Module):
     def events(self, s: torch.Tensor) -> torch.Tensor:
         """Every neuron's spikes of the forward pass that returned the unit spikes ``s``: the
         units, then the input and memory populations (the Lava layer's ``spike_count`` order)."""
-        if self._populations.shape[-1] != s.shape[-1] or len(self._populations) != len(s):
+        last = self._populations
+        if last is None or last.shape[-1] != s.shape[-1] or len(last) != len(s):
             raise ValueError("L2MULayer.events: pass the output of the last forward pass.")
         return torch.cat([s, self._populations], dim=1)
 
