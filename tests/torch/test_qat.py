@@ -17,6 +17,7 @@ from toy_data import tones
 import lava_sd
 from lava_sd import REGISTRY, Classifier, ParameterError, convert, load
 from lava_sd.fixed_point import quantize_weights
+from lava_sd.layer.synapses import fixed_weights
 from lava_sd.torch.qat import quantized_tensors, settings_for
 
 MODELS = sorted(REGISTRY)
@@ -138,6 +139,14 @@ def test_quantize_weights_at_b_bits(rng: np.random.Generator) -> None:
         assert peak <= (2**bits - 2) * 2.0**exp and peak > (2**bits - 2) * 2.0 ** (exp - 1)
         assert np.abs(mant * 2.0**exp - w * 100).max() <= 2.0**exp
     np.testing.assert_array_equal(quantize_weights(w, 3.0)[0], quantize_weights(w, 3.0, 8)[0])
+    for bits in (3, 4, 6):  # the same values in Lava's own num_weight_bits = b format
+        mant, _ = quantize_weights(w, 100.0, bits)
+        lava_form = mant << (8 - bits)
+        np.testing.assert_array_equal(fixed_weights(lava_form, num_weight_bits=bits), lava_form)
+        assert (
+            fixed_weights(lava_form + (1 << (8 - bits)), num_weight_bits=bits).sum()
+            != (lava_form + (1 << (8 - bits))).sum()
+        )  # one step finer would not survive Lava's truncation
 
 
 def test_fit_at_4_bits_runs_in_lava_fixed_as_in_torch(rng: np.random.Generator) -> None:
