@@ -44,6 +44,7 @@ WRAP_LIMIT = 1 << (STATE_BITS - 1)  # 2**23
 BIAS_MANT_BITS = 13
 BIAS_EXP_BITS = 3
 VTH_BITS = 17
+WEIGHT_BITS = 8  # Lava's Dense: at most 8-bit weights
 WEIGHT_MANTISSA_MAX = 254  # even 8-bit mantissas: immune to Dense's mixed-sign LSB drop
 WEIGHT_EXP_RANGE = (-24, 24)
 DEFAULT_VTH = 1 << 10  # spiking layers: threshold 1 = 2**10 << 6 state units
@@ -234,15 +235,23 @@ def split_mant_exp(
     return mant, exp
 
 
-def quantize_weights(w: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
-    """Even 8-bit mantissas ``m`` and one exponent ``e`` with ``m 2**e ~ w scale``.
+def quantize_weights(
+    w: np.ndarray, scale: float, bits: int = WEIGHT_BITS
+) -> tuple[np.ndarray, int]:
+    """Even ``bits``-bit mantissas ``m`` and one exponent ``e`` with ``m 2**e ~ w scale``.
 
-    ``e`` is the smallest exponent that keeps ``|m| <= 254``; mantissas are even, so Lava's
-    ``Dense`` (which drops the lowest bit of mixed-sign weights) keeps them exactly.
+    ``m = 2 round(w scale / 2**(e + 1))``, ``|m| <= 2**bits - 2`` (``weight_mantissa_max``;
+    254 at 8 bits), ``e`` the smallest exponent that keeps them there. Mantissas are even, so
+    Lava's ``Dense`` (which drops the lowest bit of mixed-sign weights) keeps them exactly; at
+    ``bits < 8`` a matrix takes ``2**(bits - 1) - 1`` magnitudes per sign, and the same values
+    are Lava's ``num_weight_bits = bits`` format ``m 2**(8 - bits)`` at exponent
+    ``e - (8 - bits)``.
 
     Raises:
-        ParameterError: if a weight is not finite or too large for 8 bits << 24.
+        ParameterError: if a weight is not finite or too large for ``bits`` bits << 24, or
+            ``bits`` is not in [2, 8].
     """
+    mant_max = weight_mantissa_max(bits)
     target = np.asarray(w, dtype=float) * scale
     if not np.all(np.isfinite(target)):
         raise ParameterError(
@@ -251,11 +260,27 @@ def quantize_weights(w: np.ndarray, scale: float) -> tuple[np.ndarray, int]:
         )
     peak = float(np.abs(target).max(initial=0.0))
     low, high = WEIGHT_EXP_RANGE
-    exp = low if peak == 0 else max(int(np.ceil(np.log2(peak / WEIGHT_MANTISSA_MAX))), low)
+    exp = low if peak == 0 else max(int(np.ceil(np.log2(peak / mant_max))), low)
     mant = 2 * np.round(target / 2.0 ** (exp + 1)).astype(np.int64)
-    if exp > high or np.abs(mant).max(initial=0) > WEIGHT_MANTISSA_MAX:
-        raise ParameterError(f"a weight of {peak:g} state units does not fit 8 bits << {high}.")
+    if exp > high or np.abs(mant).max(initial=0) > mant_max:
+        raise ParameterError(
+            f"a weight of {peak:g} state units does not fit {bits} bits << {high}."
+        )
     return mant, exp
+
+
+def weight_mantissa_max(bits: int = WEIGHT_BITS) -> int:
+    """The largest even ``bits``-bit weight mantissa, ``2**bits - 2`` (254 at 8 bits).
+
+    Raises:
+        ParameterError: if ``bits`` is not an integer in [2, 8].
+    """
+    if isinstance(bits, bool) or int(bits) != bits or not 2 <= bits <= WEIGHT_BITS:
+        raise ParameterError(
+            f"weight_bits must be an integer in [2, {WEIGHT_BITS}] (Lava's Dense holds at most "
+            f"8-bit weights), got {bits!r}."
+        )
+    return (1 << int(bits)) - 2
 
 
 def state_unit(owner: str, vth: int, theta: float) -> float:

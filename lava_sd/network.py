@@ -249,7 +249,8 @@ class Network:
 
     def loihi2_layers(self) -> list[Any]:
         """The layers as ``lava_sd.interop.loihi2.LayerResources``: neurons, fan-in, recurrence,
-        weight rows (the neuron's ``gates``), 8-bit weights, state bits (the neuron's state
+        weight rows (the neuron's ``gates``), weight bits (8, or the ``weight_bits`` the
+        weights were quantised to: ``lava_sd.convert``), state bits (the neuron's state
         Vars), message bits (its ``output_bits``) and fan-out as ``synops`` counts it; each
         internal population of a cell (the L2MU's) is a layer of its own after its cell's units;
         a trace readout is one more layer of leaky integrators (24-bit state) that no event
@@ -269,7 +270,7 @@ class Network:
                     n_in=layer.n_in + extra,
                     recurrent=layer.recurrent,
                     rows_per_neuron=neuron.gates,
-                    weight_bits=8,
+                    weight_bits=int(layer.report.get("weight_bits", 8)),
                     state_bits=neuron.state_bits(),
                     message_bits=neuron.output_bits,
                     fan_out=int(self.fan_out(i)[0]),

@@ -166,3 +166,14 @@ def torch_accuracies(model: Any, x: np.ndarray, lengths: np.ndarray, y: np.ndarr
 def n_parameters(model: torch.nn.Module) -> int:
     """Trainable parameters of a torch model."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def save_figure(fig: Any, path: Path) -> Path:
+    """Lay out ``fig``, write it to ``path`` (PNG, 110 dpi) and close it."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

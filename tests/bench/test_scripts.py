@@ -20,6 +20,8 @@ SCRIPT_OF = {
     "speed": "sim_speed.py",
     "torch-fixed": "torch_fixed_speed.py",
     "select": "selection.py",
+    "qat": "qat.py",
+    "activity": "activity.py",
 }
 
 

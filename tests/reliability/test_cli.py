@@ -23,6 +23,8 @@ MODULES = {
     "speed": "lava_sd.bench.sim_speed",
     "torch-fixed": "lava_sd.bench.torch_fixed_speed",
     "select": "lava_sd.bench.selection",
+    "qat": "lava_sd.bench.qat",
+    "activity": "lava_sd.bench.activity",
 }
 
 
