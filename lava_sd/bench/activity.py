@@ -36,7 +36,7 @@ from lava_sd.registry import get_model
 
 BENCHMARKS = ("audio_digits", "har_watch")
 MODELS = ("lprnn", "egru")
-WEIGHTS = (0.0, 0.01, 0.03, 0.1, 0.3)
+WEIGHTS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
 SPLITS = ("validation", "test")
 MEASURE = "synops"
 
