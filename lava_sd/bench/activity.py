@@ -29,7 +29,13 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.bench.common import RESULTS, WEIGHTS_DIR, evaluate_lava, save_figure
+from lava_sd.bench.common import (
+    RESULTS,
+    WEIGHTS_DIR,
+    evaluate_lava,
+    save_figure,
+    shown_path,
+)
 from lava_sd.bench.qat import CHECKPOINTS, DATA, Data, QatRow, fit_and_save, torch_accuracy
 from lava_sd.commands.arguments import positive_int
 from lava_sd.registry import get_model
@@ -166,7 +172,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     train(row, split_data, split, weight, path, True, args.epochs)
                 if args.no_eval or not path.is_file():
                     continue
-                scores[f"{weight:g}"] = {"weights_file": str(path),
+                scores[f"{weight:g}"] = {"weights_file": shown_path(path),
                                          **score(load(path), split_data)}  # fmt: skip
                 s = scores[f"{weight:g}"]
                 print(f"{row.spec.name} {split} penalty {weight:g}: Lava fixed "

@@ -38,6 +38,7 @@ from lava_sd.bench.common import (
     evaluate_lava,
     lava_entry,
     save_figure,
+    shown_path,
 )
 from lava_sd.commands.arguments import positive_int
 from lava_sd.metrics import macro_f1
@@ -212,7 +213,7 @@ def evaluate_row(
         "settings": row.fit_settings(),
         "hidden": list(model.config["hidden"]),
         "float": {
-            "weights_file": str(reference),
+            "weights_file": shown_path(reference),
             "acc_torch": torch_accuracy(model, data.test),
             "train_seconds": model.training_info.get("train_seconds"),
             "ptq": {str(b): ptq_entry(model, data, b) for b in widths},
@@ -222,7 +223,8 @@ def evaluate_row(
     for bits in widths:
         path = row.checkpoint(checkpoints, bits)
         if path.is_file():
-            entry["qat"][str(bits)] = {"weights_file": str(path), **qat_entry(load(path), data)}
+            scores = qat_entry(load(path), data)
+            entry["qat"][str(bits)] = {"weights_file": shown_path(path), **scores}
     return entry
 
 
