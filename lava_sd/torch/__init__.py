@@ -36,4 +36,4 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     names = {name for module in _model_modules() for name in getattr(module, "__all__", ())}
-    return sorted({*globals(), *names})
+    return sorted({*__all__, *names})

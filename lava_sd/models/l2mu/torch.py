@@ -23,7 +23,7 @@ from lava_sd.models.l2mu.legendre import legendre_memory
 from lava_sd.models.lif.config import RESETS
 from lava_sd.models.lif.dynamics import RESET_BY_SUBTRACTION, LIFParams
 
-__all__ = ["L2MULayer", "build_layer"]
+__all__ = ["L2MULayer"]
 
 THRESHOLD_MIN = 0.05  # a learned threshold is clamped at this value (a zero one fires always)
 
