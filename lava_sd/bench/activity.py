@@ -7,9 +7,9 @@ digits, each with its benchmark preset) with ``activity_penalty`` = each of ``--
 twice: on the benchmark's validation split (``validation_data()``: spoken digits hold out a
 fifth of each digit's training recordings; HAR trains on subjects 1-7 and validates on 8), and
 on the whole training split, scored on the test split. Weight 0 is the model's ordinary
-training: on the test split its shipped checkpoint (``lava_sd/weights/``), which a retrain
-reproduces bit for bit. Every network is scored in torch and Lava fixed point: accuracy,
-synaptic operations, dense MACs and spikes per sample.
+training: on the test split its shipped checkpoint (``lava_sd/weights/``; the spoken-digit ones
+predate ``fit``, whose retrain lands within 1 point of them, README). Every network is scored
+in torch and Lava fixed point: accuracy, synaptic operations, dense MACs and spikes per sample.
 
 The chosen weight of each model is the one with the highest validation Lava fixed accuracy
 among those whose validation synaptic operations are at most the dense MACs (``--budget``

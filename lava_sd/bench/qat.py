@@ -7,10 +7,11 @@ straight-through estimator) and the model's float reference, which it also conve
 training at each width (post-training quantisation, PTQ). A model's settings are its preset for
 the benchmark; a model without one (``lif``) takes its defaults at the width of the
 event-based presets (``DEFAULT_HIDDEN``), not chosen on validation data. The float reference of
-a model is its shipped benchmark checkpoint (``lava_sd/weights/<benchmark>_<model>.npz``, the
-default training, bit for bit) where that is float, else one trained here with the same recipe
-(the lpRNN with ``frac_bits=None``). ``--train`` / ``--train-missing`` train the checkpoints into
-``benchmarks/checkpoints/<benchmark>_<model>_w<b>.npz`` (``_float.npz``) first.
+a model is its shipped benchmark checkpoint (``lava_sd/weights/<benchmark>_<model>.npz``: the
+default training; on HAR ``fit`` retrains it bit for bit, the spoken-digit ones predate ``fit``
+and a retrain lands within 1 point, README) where that is float, else one trained here with the
+same recipe (the lpRNN with ``frac_bits=None``). ``--train`` / ``--train-missing`` train the
+checkpoints into ``benchmarks/checkpoints/<benchmark>_<model>_w<b>.npz`` (``_float.npz``) first.
 
 Writes ``benchmarks/results/qat_<benchmark>.json`` and ``.png``: per model the float torch
 accuracy, PTQ Lava fixed accuracy at each width, and per width the QAT network's torch, Lava
