@@ -52,6 +52,18 @@ BENCHMARKS: dict[str, Command] = {
     "speed": Command(
         "lava_sd.bench.sim_speed", "cost per sample-step of the spoken-digits network"
     ),
+    "torch-fixed": Command(
+        "lava_sd.bench.torch_fixed_speed",
+        "torch fixed mode vs Lava fixed point on the spoken-digit test split, every model",
+    ),
+    "qat": Command(
+        "lava_sd.bench.qat",
+        "every model at 8, 4 and 3 weight bits (quantization-aware), both benchmarks",
+    ),
+    "activity": Command(
+        "lava_sd.bench.activity",
+        "synops against Lava fixed accuracy for a few activity penalty weights",
+    ),
     "select": Command(
         "lava_sd.bench.selection",
         "choose a model's settings for a benchmark on its validation split",

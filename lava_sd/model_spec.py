@@ -32,6 +32,8 @@ class ModelSpec:
             rather than once per simulation step: what its dense MACs count.
         presets: named settings (e.g. per benchmark) that override ``classifier`` and
             ``training``.
+        qat_options: layer options that training at a chosen weight width
+            (``Classifier(..., weight_bits=b)``) sets, e.g. the lpRNN's own 1/8 weight grid off.
     """
 
     name: str
@@ -42,6 +44,7 @@ class ModelSpec:
     training: Mapping[str, Any] = field(default_factory=dict)
     dense_per_frame: bool = False
     presets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    qat_options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def readout(self) -> str:

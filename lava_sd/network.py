@@ -134,7 +134,6 @@ class Network:
         Warns (``RuntimeWarning``) when a fixed-point state wrapped or saturated.
         """
         procs, num_steps = self.graph(x, lengths, backend)
-        lengths = np.asarray(lengths, dtype=np.int64)
         outputs = {"readout_sum": procs[-1].readout_sum}
         for i, proc in enumerate(procs):
             outputs.update(
@@ -143,6 +142,17 @@ class Network:
                  f"overflow_first_{i}": proc.overflow_first}
             )  # fmt: skip
         result = run(outputs, num_steps, backend=backend, timeout=timeout, progress=progress)
+        return self.output(result, lengths, backend)
+
+    def output(
+        self, result: RunResult, lengths: np.ndarray, backend: str, where: str = ""
+    ) -> NetworkOutput:
+        """The ``NetworkOutput`` of a run that recorded, per layer ``i``, ``spikes_i``,
+        ``overflow_i``, ``overflow_steps_i`` and ``overflow_first_i``, and the last layer's
+        ``readout_sum``: logits from the host readout, and a ``RuntimeWarning`` per state that
+        wrapped or saturated (``where``: appended to each layer's name, e.g. ``", torch"``)."""
+        lengths = np.asarray(lengths, dtype=np.int64)
+        n_layers = len(self.layers)
         unit = 1.0 if backend == "float" else self.layers[-1].readout_unit
         samples = lengths * (1 if self.spec.readout == "decoded" else self.frame_steps)
         if self.readout_mode == "last":
@@ -150,14 +160,14 @@ class Network:
         mean = result["readout_sum"] / unit / samples[:, None]
         out = NetworkOutput(
             logits=mean @ self.readout_weight.T + self.readout_bias,
-            spikes=[result[f"spikes_{i}"] for i in range(len(procs))],
-            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(len(procs)))),
+            spikes=[result[f"spikes_{i}"] for i in range(n_layers)],
+            overflow_steps=int(sum(result[f"overflow_{i}"].sum() for i in range(n_layers))),
             run=result,
             overflow=self._overflow_events(result),
         )
-        for i in range(len(procs)):
+        for i in range(n_layers):
             warn_overflow(
-                f"layer {i} ({self.model})", backend, self.spec.neuron.overflow_names,
+                f"layer {i} ({self.model}{where})", backend, self.spec.neuron.overflow_names,
                 result[f"overflow_steps_{i}"], result[f"overflow_first_{i}"],
             )  # fmt: skip
         return out
@@ -239,7 +249,8 @@ class Network:
 
     def loihi2_layers(self) -> list[Any]:
         """The layers as ``lava_sd.interop.loihi2.LayerResources``: neurons, fan-in, recurrence,
-        weight rows (the neuron's ``gates``), 8-bit weights, state bits (the neuron's state
+        weight rows (the neuron's ``gates``), weight bits (8, or the ``weight_bits`` the
+        weights were quantised to: ``lava_sd.convert``), state bits (the neuron's state
         Vars), message bits (its ``output_bits``) and fan-out as ``synops`` counts it; each
         internal population of a cell (the L2MU's) is a layer of its own after its cell's units;
         a trace readout is one more layer of leaky integrators (24-bit state) that no event
@@ -259,7 +270,7 @@ class Network:
                     n_in=layer.n_in + extra,
                     recurrent=layer.recurrent,
                     rows_per_neuron=neuron.gates,
-                    weight_bits=8,
+                    weight_bits=int(layer.report.get("weight_bits", 8)),
                     state_bits=neuron.state_bits(),
                     message_bits=neuron.output_bits,
                     fan_out=int(self.fan_out(i)[0]),

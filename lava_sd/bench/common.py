@@ -166,3 +166,23 @@ def torch_accuracies(model: Any, x: np.ndarray, lengths: np.ndarray, y: np.ndarr
 def n_parameters(model: torch.nn.Module) -> int:
     """Trainable parameters of a torch model."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as results record it: a shipped checkpoint as ``lava_sd/weights/<name>``, any
+    other as given (relative to the working directory), so results carry no machine's paths."""
+    path = Path(path)
+    if path.parent.resolve() == Path(WEIGHTS_DIR).resolve():
+        return f"lava_sd/weights/{path.name}"
+    return str(path)
+
+
+def save_figure(fig: Any, path: Path) -> Path:
+    """Lay out ``fig``, write it to ``path`` (PNG, 110 dpi) and close it."""
+    import matplotlib.pyplot as plt
+
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -1,6 +1,7 @@
-"""``lava-sd eval``: a checkpoint on an ``.npz`` data file, in torch or Lava float / fixed;
-``--shards N`` splits the Lava run across N Ray workers (a local Ray cluster, or the one at
-``--ray-address``)."""
+"""``lava-sd eval``: a checkpoint on an ``.npz`` data file, in torch, Lava float / fixed, or
+torch-fixed (Lava's fixed-point arithmetic in torch, bit for bit, without Lava); ``--shards N``
+splits the Lava run across N Ray workers (a local Ray cluster, or the one at ``--ray-address``).
+"""
 
 from __future__ import annotations
 
@@ -18,13 +19,19 @@ def build_parser() -> argparse.ArgumentParser:
     """The options of ``lava-sd eval``."""
     parser = argparse.ArgumentParser(
         prog="lava-sd eval",
-        description="Accuracy, macro-F1, confusion matrix (and in Lava: spikes, synaptic "
-        "operations, overflow) of a checkpoint on a data file.",
+        description="Accuracy, macro-F1, confusion matrix (and in Lava or torch-fixed: spikes, "
+        "synaptic operations, overflow) of a checkpoint on a data file.",
     )
     parser.add_argument("--model", required=True, type=Path, help="checkpoint (.npz)")
     parser.add_argument("--data", required=True, type=Path, help="test data (.npz with x, y)")
-    parser.add_argument("--backend", default="fixed", choices=BACKENDS)
-    parser.add_argument("--batch-size", type=positive_int, default=256, help="samples per Lava run")
+    parser.add_argument(
+        "--backend", default="fixed", choices=BACKENDS,
+        help="torch: the trained network; float / fixed: Lava; torch-fixed: Lava fixed point "
+        "computed in torch, bit for bit (default: fixed)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--batch-size", type=positive_int, default=256, help="samples per Lava (or torch-fixed) run"
+    )
     parser.add_argument("--json", type=Path, help="also write the report as JSON")
     parser.add_argument(
         "--shards", type=int,

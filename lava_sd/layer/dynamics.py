@@ -16,20 +16,24 @@ Every layer of every model is the same composition, in float and in integer arit
                         or decoded(state)    # "decoded" readout (ΣΔ: -i_fb)
 
 ``advance_float`` / ``advance_fixed`` are one whole step of a layer held in any object with the
-layer's Vars as attributes: a Lava process model (``layer.models``) or the batched numpy
-simulator's layers (``layer.simulate``, also the speed benchmark's numpy floor). The float step
-functions work on numpy arrays and torch tensors alike. Only numpy and Lava's weight utilities
-are imported here: Lava's model discovery executes the modules that import it.
+layer's Vars as attributes: a Lava process model (``layer.models``) or the batched simulator's
+layers (``lava_sd.simulate``: numpy, the speed benchmark's numpy floor, or torch). The float and
+the integer step functions, and the readout and overflow bookkeeping, work on numpy arrays and
+torch tensors alike (integers: int64 arrays or tensors, ``lava_sd.fixed_point.namespace``). Only
+numpy and Lava's weight utilities are imported here: Lava's model discovery executes the modules
+that import it.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
+from functools import reduce
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from lava_sd.fixed_point import decay
+from lava_sd.fixed_point import as_int64, decay, namespace, overflow_any
 from lava_sd.layer.spec import NeuronSpec
 from lava_sd.layer.synapses import dense_fixed, dense_float
 from lava_sd.model_state import load_state
@@ -67,16 +71,17 @@ def layer_step_float(
 
 
 def layer_step_fixed(
-    neuron: NeuronSpec, state: Any, x: np.ndarray, synapses: Synapses, params: Any
-) -> tuple[Any, tuple[np.ndarray, ...]]:
-    """One integer step of a layer: Lava ``Dense`` arithmetic, then the neuron's ``step_fixed``.
+    neuron: NeuronSpec, state: Any, x: Any, synapses: Synapses, params: Any
+) -> tuple[Any, tuple[Any, ...]]:
+    """One integer step of a layer: Lava ``Dense`` arithmetic, then the neuron's ``step_fixed``
+    (numpy int64 arrays, or torch int64 tensors with torch parameters and weights).
 
     Returns:
         ``(state, overflow)``: the new int64 state and one boolean mask per
         ``neuron.overflow_names``.
     """
     if synapses.weights is None:
-        drive = np.asarray(x, dtype=np.int64)
+        drive = as_int64(x)
     else:
         drive = dense_fixed(x, synapses.weights, synapses.weight_exp, synapses.num_message_bits)
     recurrent = None
@@ -93,7 +98,7 @@ def trace_float(trace: Any, out: Any, k: Any) -> Any:
     return trace * (1 - k) + k * out
 
 
-def trace_fixed(trace: np.ndarray, out: np.ndarray, k: int) -> np.ndarray:
+def trace_fixed(trace: Any, out: Any, k: Any) -> Any:
     """Integer readout trace ``decay(trace, k) + k out`` (``k`` a voltage-style decay D: one
     spike adds ``k``, a steady spike train settles at 4096)."""
     return decay(trace, k) + k * out
@@ -101,13 +106,13 @@ def trace_fixed(trace: np.ndarray, out: np.ndarray, k: int) -> np.ndarray:
 
 def accumulate(
     time_step: int,
-    out: np.ndarray,
-    value: np.ndarray,
-    n_frames: np.ndarray,
+    out: Any,
+    value: Any,
+    n_frames: Any,
     frame_steps: int,
     frame_offset: int,
-    spike_count: np.ndarray,
-    readout_sum: np.ndarray,
+    spike_count: Any,
+    readout_sum: Any,
     last_only: bool = False,
 ) -> None:
     """Add one step (``time_step`` counts from 1) to a layer's per-sample sums, in place.
@@ -118,17 +123,17 @@ def accumulate(
     ``j < n_frames`` (``last_only``: of the last frame ``j = n_frames - 1`` only). ``out``,
     ``value`` and ``readout_sum`` are ``(..., n)``; ``out`` and ``spike_count`` hold the events of
     every neuron of the layer (the units, then the ``NeuronSpec.populations``); ``n_frames`` has
-    the batch shape (or ``(1,)``).
+    the batch shape (or ``(1,)``). All numpy arrays, or all torch tensors.
     """
-    batch_shape = out.shape[:-1] + (1,)
+    batch_shape = (*out.shape[:-1], 1)
     own = (time_step - 1 < n_frames * frame_steps + frame_offset).reshape(batch_shape)
-    spike_count += np.where(own, out != 0, 0)
+    spike_count += own & (out != 0)
     t = time_step - 1 - frame_offset
     if t < 0 or (t + 1) % frame_steps:
         return
     frame = (t + 1) // frame_steps - 1
     valid = (frame == n_frames - 1 if last_only else frame < n_frames).reshape(batch_shape)
-    readout_sum += np.where(valid, value, 0)
+    readout_sum += namespace(readout_sum).where(valid, value, 0)
 
 
 def advance_float(layer: Any, x: np.ndarray, params: Any, synapses: Synapses) -> np.ndarray:
@@ -139,7 +144,7 @@ def advance_float(layer: Any, x: np.ndarray, params: Any, synapses: Synapses) ->
     return _finish_step(layer, state, trace_float)
 
 
-def advance_fixed(layer: Any, x: np.ndarray, params: Any, synapses: Synapses) -> np.ndarray:
+def advance_fixed(layer: Any, x: Any, params: Any, synapses: Synapses) -> Any:
     """One integer step of ``layer`` (as ``advance_float``), counting overflow; returns its
     output."""
     spec = layer.NEURON
@@ -148,15 +153,18 @@ def advance_fixed(layer: Any, x: np.ndarray, params: Any, synapses: Synapses) ->
     return _finish_step(layer, state, trace_fixed)
 
 
-def count_overflow(layer: Any, flags: tuple[np.ndarray, ...]) -> None:
+def count_overflow(layer: Any, flags: tuple[Any, ...]) -> None:
     """Per neuron: steps with any overflow; per flag: steps with one anywhere, and the first."""
+    hit = False
     for i, flag in enumerate(flags):
-        if flag.any():
+        if overflow_any(flag):
+            hit = True
             layer.overflow_steps[i] += 1
             if not layer.overflow_first[i]:
                 layer.overflow_first[i] = layer.time_step
-    mask = layer.NEURON.overflow_mask
-    layer.overflow += np.logical_or.reduce(flags) if mask is None else mask(flags)
+    if hit:
+        mask = layer.NEURON.overflow_mask
+        layer.overflow += reduce(operator.or_, flags) if mask is None else mask(flags)
 
 
 def _finish_step(layer: Any, state: Any, trace_step: Callable[..., Any]) -> np.ndarray:
@@ -170,20 +178,22 @@ def _finish_step(layer: Any, state: Any, trace_step: Callable[..., Any]) -> np.n
         value = layer.trace
     else:
         value = spec.decoded(state)
-    events = _numpy(out)
+    events = out
     if spec.populations:
-        events = np.concatenate(
-            [events, *(_numpy(getattr(state, p.field)) for p in spec.populations)], axis=-1
+        events = namespace(out).concatenate(
+            [events, *(getattr(state, p.field) for p in spec.populations)], axis=-1
         )
     accumulate(
-        layer.time_step, events, _numpy(value), layer.n_frames, int(layer.frame_steps[0]),
-        int(layer.frame_offset[0]), layer.spike_count, layer.readout_sum,
-        bool(layer.readout_last[0]),
+        layer.time_step, _like(events, layer.spike_count), _like(value, layer.readout_sum),
+        layer.n_frames, int(layer.frame_steps[0]), int(layer.frame_offset[0]), layer.spike_count,
+        layer.readout_sum, bool(layer.readout_last[0]),
     )  # fmt: skip
     return out
 
 
-def _numpy(x: Any) -> np.ndarray:
-    """``x`` itself if it is a numpy array, else a torch tensor's values (the simulator's torch
-    engine keeps the per-sample sums in numpy)."""
-    return x if isinstance(x, np.ndarray) else x.detach().cpu().numpy()
+def _like(x: Any, target: Any) -> Any:
+    """``x``, or a torch tensor's values when ``target`` is a numpy array (the simulator's float
+    torch engine keeps the per-sample sums in numpy)."""
+    if namespace(target) is np and namespace(x) is not np:
+        return x.detach().cpu().numpy()
+    return x

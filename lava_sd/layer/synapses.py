@@ -9,6 +9,9 @@ The integer product runs on BLAS in float32 or float64 whenever no partial sum c
 ``2**24`` or ``2**53``, below which these types hold every integer exactly: the result then
 equals the int64 product bit for bit, at a fraction of the cost of numpy's integer matmul (which
 has no BLAS). Binary spikes into fewer than 2**16 inputs always take the float32 path.
+``dense_fixed`` takes numpy arrays or torch tensors (``lava_sd.fixed_point.namespace``); torch
+multiplies in float32 only while its float32 products are IEEE single precision
+(``torch.get_float32_matmul_precision() == "highest"``, no TF32 on a GPU), else in float64.
 Only numpy and Lava's weight utilities are imported: this module is executed by model discovery.
 """
 
@@ -18,6 +21,8 @@ from typing import Any
 
 import numpy as np
 from lava.utils.weightutils import SignMode, clip_weights, determine_sign_mode, truncate_weights
+
+from lava_sd.fixed_point import namespace
 
 WEIGHT_MAGNITUDE_MAX = 1 << 8  # clip_weights keeps 8-bit weights in [-256, 255]
 # Float types with the magnitude below which each represents every integer exactly.
@@ -58,13 +63,33 @@ def dense_fixed(
     Computed in the narrowest type of float32, float64 and int64 that is exact for
     ``max|s| * 2**8 * n_in``, the largest magnitude a partial sum can reach.
     """
-    s = np.asarray(s_in)
+    xp = namespace(s_in)
+    s = np.asarray(s_in) if xp is np else s_in
     if num_message_bits == 0:
         s, peak = (s != 0), 1
-    else:
+    elif xp is np:
         peak = int(np.abs(s).max(initial=0))
+    else:
+        peak = int(s.abs().amax()) if s.numel() else 0
     bound = peak * WEIGHT_MAGNITUDE_MAX * weights.shape[1]
-    dtype = next((t for t, limit in EXACT_FLOAT_TYPES if bound < limit), np.int64)
-    acc = s.astype(dtype) @ weights.astype(dtype, copy=False).T
-    acc = acc.astype(np.int64, copy=False)
+    if xp is np:
+        dtype = next((t for t, limit in EXACT_FLOAT_TYPES if bound < limit), np.int64)
+        acc = s.astype(dtype) @ weights.astype(dtype, copy=False).T
+        acc = acc.astype(np.int64, copy=False)
+    else:
+        dtype = _torch_exact_type(xp, s.device, bound)
+        acc = (s.to(dtype) @ weights.to(dtype).T).to(xp.int64)
     return acc << weight_exp if weight_exp > 0 else acc >> -weight_exp
+
+
+def _torch_exact_type(torch: Any, device: Any, bound: int) -> Any:
+    """The narrowest torch type whose matrix product is exact for partial sums below ``bound``:
+    float32 only while torch computes it in IEEE single precision."""
+    single = torch.get_float32_matmul_precision() == "highest" and not (
+        device.type == "cuda" and torch.backends.cuda.matmul.allow_tf32
+    )
+    for np_type, limit in EXACT_FLOAT_TYPES:
+        dtype = getattr(torch, np.dtype(np_type).name)
+        if bound < limit and (single or dtype is torch.float64):
+            return dtype
+    return torch.int64

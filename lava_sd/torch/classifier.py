@@ -12,6 +12,11 @@ does (``lava_sd.convert`` maps it, ``lava_sd.load`` restores it from a checkpoin
         logits = W_o mean_{frames j < length} h[offset + (j + 1) K - 1] + b_o
     readout_mode "last": the last step (frame) instead of the mean
 
+With ``weight_bits=b`` every layer runs on its weights as the mapping quantises them (even
+``b``-bit mantissas, one exponent per matrix) through a straight-through estimator
+(``lava_sd.torch.qat``): quantization-aware training at that width, and ``convert`` then gives
+Lava fixed point exactly the trained weights.
+
 A classifier also carries what using it needs: the class names, the input normaliser (fitted on
 the training data), the feature recipe its inputs come from and how it was trained; checkpoints
 store all of it (``lava_sd.checkpoint``).
@@ -31,9 +36,10 @@ from lava_sd import checkpoint
 from lava_sd.checkpoint import CheckpointError
 from lava_sd.checks import ParameterError
 from lava_sd.data.normaliser import Normaliser
+from lava_sd.fixed_point import weight_mantissa_max
 from lava_sd.registry import get_model
 
-CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay", "readout_mode")
+CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay", "readout_mode", "weight_bits")
 READOUT_MODES = ("mean", "last")
 
 
@@ -51,6 +57,9 @@ class Classifier(nn.Module):
         readout_mode: ``"mean"`` (the time mean, default) or ``"last"`` (the last frame of
             each sample).
         seed: seeds torch's global generator and the layers' own generator (initialisation).
+        weight_bits: train quantization-aware at this weight width (2..8 bits; the model's
+            ``qat_options`` apply, e.g. the lpRNN's ``frac_bits=None``); ``None``: float weights
+            (the mapping quantises them to 8 bits after training).
         **layer_options: the model's layer options (its ``build_layer`` keywords), e.g.
             ``recurrent=False``; model defaults otherwise.
     """
@@ -67,6 +76,7 @@ class Classifier(nn.Module):
         readout_decay: float | None = None,
         readout_mode: str = "mean",
         seed: int = 0,
+        weight_bits: int | None = None,
         **layer_options: Any,
     ) -> None:
         super().__init__()
@@ -80,6 +90,12 @@ class Classifier(nn.Module):
         options = {key: value for key, value in defaults.items() if key not in CLASSIFIER_KEYS}
         options.pop("hidden", None)
         options.update(layer_options)
+        if weight_bits is None:
+            weight_bits = defaults.get("weight_bits")
+        if weight_bits is not None:
+            weight_mantissa_max(weight_bits)  # 2..8, or a ParameterError saying so
+            weight_bits = int(weight_bits)
+            options.update(spec.qat_options)
         _check_settings(spec.readout, settings)
         if readout_mode not in READOUT_MODES:
             raise ParameterError(
@@ -101,12 +117,15 @@ class Classifier(nn.Module):
         self.frame_offset = int(settings["frame_offset"] or 0)
         self.readout_decay = float(settings["readout_decay"] or 0.0)
         self.readout_mode = readout_mode
+        self.weight_bits = weight_bits
         self.config = dict(
             model=model, n_in=int(n_in), hidden=list(hidden), n_classes=int(n_classes),
             frame_steps=self.frame_steps, frame_offset=self.frame_offset,
             readout_decay=self.readout_decay, readout_mode=readout_mode, seed=int(seed),
             **options,
         )  # fmt: skip
+        if weight_bits is not None:  # absent otherwise: float checkpoints stay as they were
+            self.config["weight_bits"] = weight_bits
         self.class_names: list[str] = [str(c) for c in range(n_classes)]
         self.normaliser: Normaliser | None = None
         self.feature_recipe: str | None = None
@@ -127,8 +146,13 @@ class Classifier(nn.Module):
         if offset:
             h = torch.cat([h, h[..., -1:].expand(-1, -1, offset)], dim=-1)
         out = []
-        for layer in self.layers:
-            h = layer(h, k)
+        for index, layer in enumerate(self.layers):
+            if self.weight_bits is None:
+                h = layer(h, k)
+            else:
+                from lava_sd.torch.qat import run_layer
+
+                h = run_layer(self, index, h, k)
             out.append(h)
         return out
 
@@ -156,21 +180,36 @@ class Classifier(nn.Module):
         lengths: torch.Tensor,
         frame_steps: int | None = None,
         frame_offset: int | None = None,
-    ) -> torch.Tensor:
+        events: bool = False,
+    ) -> torch.Tensor | tuple[torch.Tensor, list[torch.Tensor]]:
         """Logits ``(B, classes)`` for padded frames ``x`` ``(B, F, T)`` with ``lengths``.
 
         ``frame_steps`` / ``frame_offset`` override the classifier's own (the lpRNN trains in
         frame form, ``frame_steps=1, frame_offset=0``, before its fine-tuning at ``K``).
+        ``events``: also return every layer's events ``(B, neurons, steps)`` as its Lava layer
+        counts them (``lava_sd.torch.activity.layer_events``), differentiable.
         """
         k, offset = self._timing(frame_steps, frame_offset)
+        outputs = self.outputs(x, k, offset)
+        logits = self._readout(outputs[-1], lengths, k, offset)
+        if not events:
+            return logits
+        from lava_sd.torch.activity import layer_events
+
+        return logits, [
+            layer_events(layer, h) for layer, h in zip(self.layers, outputs, strict=True)
+        ]
+
+    def _readout(self, h: torch.Tensor, lengths: torch.Tensor, k: int, offset: int) -> torch.Tensor:
+        """Logits from the last layer's output ``h`` ``(B, n, T K + offset)``."""
         last = self.readout_mode == "last"
         samples = torch.arange(len(lengths), device=lengths.device)
         if self.readout_kind == "decoded":
-            h = self.frame_outputs(x, k, offset)[-1]
+            h = h[..., offset + k - 1 :: k]
             if last:
                 return h[samples, :, lengths - 1] @ self.readout.weight.T + self.readout.bias
             return readout_mean(h, lengths, self.readout.weight, self.readout.bias)
-        r = self.readout_trace(self.outputs(x, k, offset)[-1])
+        r = self.readout_trace(h)
         steps = lengths * k
         if last:
             return self.readout(r[samples, :, steps - 1])
@@ -191,8 +230,9 @@ class Classifier(nn.Module):
     ) -> np.ndarray:
         """Class indices (``self.class_names[i]`` names them) for raw inputs ``x`` (an array
         ``(N, C, T)``, with optional ``lengths``, or a list of ``(C, T_i)`` sequences), run in
-        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point (``lava_sd.torch.predict``);
-        ``shards``: split a Lava run across Ray workers (``ray_address``: a cluster)."""
+        ``"torch"``, Lava ``"float"`` or Lava ``"fixed"`` point, or ``"torch-fixed"`` (Lava's
+        fixed-point arithmetic in torch, bit for bit; ``lava_sd.torch.predict``); ``shards``:
+        split a Lava run across Ray workers (``ray_address``: a cluster)."""
         from lava_sd.torch.predict import logits
 
         scores, _ = logits(
@@ -213,9 +253,9 @@ class Classifier(nn.Module):
         shards: int | None = None,
         ray_address: str | None = None,
     ) -> dict[str, Any]:
-        """Accuracy, macro-F1, confusion matrix (and in Lava: spikes, synops, dense MACs,
-        activity sparsity, overflow) on raw inputs ``x`` with labels ``y``; ``shards`` as
-        ``predict``."""
+        """Accuracy, macro-F1, confusion matrix (and in Lava and torch-fixed: spikes, synops,
+        dense MACs, activity sparsity, overflow) on raw inputs ``x`` with labels ``y``;
+        ``backend`` and ``shards`` as ``predict``."""
         from lava_sd.torch.predict import evaluate
 
         return evaluate(

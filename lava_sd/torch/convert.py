@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 
 from lava_sd.checks import ParameterError
-from lava_sd.fixed_point import DEFAULT_VTH
+from lava_sd.fixed_point import DEFAULT_VTH, weight_mantissa_max
 from lava_sd.network import GRADED_INPUT_BITS, Network
 from lava_sd.registry import get_model
+
+DEFAULT_INPUT_SCALE = 32  # fixed-point graded input round(x X) of the first layer
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,8 @@ class MappingSettings:
         input_scale: fixed-point input ``round(x X)`` of the first layer.
         vth: integer threshold of spiking layers (state unit ``vth << 6`` per threshold).
         calibration: optional inputs ``(B, F, T)`` to estimate each layer's largest state.
+        weight_bits: weight mantissa bits (``lava_sd.fixed_point.quantize_weights``); ``None``:
+            the model's own post-training rule (8 bits; the lpRNN's 3-bit grid).
     """
 
     frame_steps: int
@@ -39,16 +43,18 @@ class MappingSettings:
     input_scale: int
     vth: int
     calibration: np.ndarray | None = None
+    weight_bits: int | None = None
 
 
 def convert(
     model: Any,
     *,
-    input_scale: int = 32,
+    input_scale: int = DEFAULT_INPUT_SCALE,
     vth: int = DEFAULT_VTH,
     frame_steps: int | None = None,
     frame_offset: int | None = None,
     calibration: np.ndarray | None = None,
+    weight_bits: int | None = None,
 ) -> Network:
     """Map a trained ``lava_sd.Classifier`` of any registered model onto Lava.
 
@@ -59,6 +65,11 @@ def convert(
         frame_steps, frame_offset: override the classifier's own ``K`` and readout offset
             (warns: the network was trained, or fine-tuned, at its own).
         calibration: optional inputs ``(B, F, T)`` for the headroom report (lpRNN).
+        weight_bits: quantise every weight matrix to even mantissas of this many bits (2..8)
+            with one exponent per matrix. Default: the width the classifier was trained at
+            (``Classifier(..., weight_bits=b)``, quantization-aware: Lava fixed point then holds
+            exactly the weights of its forward pass), else 8 bits after training (the lpRNN:
+            its 3-bit grid). A width other than the trained one warns.
 
     Returns:
         The ``lava_sd.Network``; ``network.report()`` prints the fixed-point mapping.
@@ -80,12 +91,31 @@ def convert(
     for name, value in (("input_scale", input_scale), ("vth", vth)):
         if isinstance(value, bool) or int(value) != value or value < 1:
             raise ParameterError(f"convert: {name} must be a positive integer, got {value!r}.")
+    trained_bits = model.config.get("weight_bits")
+    if weight_bits is None:
+        weight_bits = trained_bits
+    else:
+        weight_mantissa_max(weight_bits)  # 2..8, or a ParameterError saying so
+        if trained_bits is not None and weight_bits != trained_bits:
+            warnings.warn(
+                f"convert: weight_bits = {weight_bits}, but the classifier was trained with "
+                f"{trained_bits}-bit weights; Lava fixed point will not hold the trained ones.",
+                stacklevel=2,
+            )
+    if trained_bits is not None and (input_scale, vth) != (DEFAULT_INPUT_SCALE, DEFAULT_VTH):
+        warnings.warn(
+            f"convert: the classifier's {trained_bits}-bit weights were trained at the default "
+            f"input_scale {DEFAULT_INPUT_SCALE} and vth {DEFAULT_VTH}; at others a state unit "
+            "that is not a power of two can round some weights differently.",
+            stacklevel=2,
+        )
     settings = MappingSettings(
         frame_steps=model.frame_steps,
         frame_offset=model.frame_offset,
         input_scale=int(input_scale),
         vth=int(vth),
         calibration=calibration,
+        weight_bits=None if weight_bits is None else int(weight_bits),
     )
     settings = _override(model, settings, frame_steps, frame_offset)
     spec = get_model(model.model)
@@ -97,10 +127,12 @@ def convert(
         warnings.warn(note, stacklevel=2)
     for index, layer in enumerate(layers):
         bits = {"num_message_bits": GRADED_INPUT_BITS if index == 0 else spec.neuron.output_bits}
+        width = {} if settings.weight_bits is None else {"weight_bits": settings.weight_bits}
         layers[index] = replace(
             layer,
             float_params={**layer.float_params, **bits},
             fixed_params={**layer.fixed_params, **bits},
+            report={**layer.report, **width},
         )
     return Network(
         model=model.model,

@@ -88,8 +88,11 @@ def fit(
             when torch sees a GPU, else the CPU); the result equals one process's training with
             the same ``batch_size`` (the global batch) and seed, up to float summation order.
         **settings: the training recipe (``epochs``, ``lr``, ``batch_size``,
-            ``finetune_epochs``, ``finetune_lr``) and, for a new model, classifier options
-            (``frame_steps``, ``readout_mode``, ``recurrent``, ...).
+            ``finetune_epochs``, ``finetune_lr``, ``activity_penalty`` and
+            ``activity_measure``: a penalty on the Lava network's ``"synops"`` or ``"spikes"``,
+            ``lava_sd.torch.activity``) and, for a new model, classifier options
+            (``frame_steps``, ``readout_mode``, ``recurrent``, ``weight_bits`` for
+            quantization-aware training, ...).
 
     Raises:
         ParameterError: what is wrong with the data or the settings, and how to fix it.
@@ -179,6 +182,8 @@ def _fit(
         "epochs_run": [len(log.loss) for log in logs],
         "val_acc": [log.val_acc for log in logs] if val is not None else None,
     }
+    if recipe.get("activity_penalty"):  # the measure per epoch (lava_sd.torch.activity)
+        model.training_info["activity"] = [log.activity for log in logs]
     if ranks is not None:
         model.training_info["distributed"] = {
             "rank": ranks.rank,

@@ -1,10 +1,16 @@
-"""Predict and evaluate with a fitted classifier, in torch or in Lava (float or fixed point).
+"""Predict and evaluate with a fitted classifier, in torch, in Lava (float or fixed point), or
+in torch fixed point.
+
+Backends: ``"torch"`` (the trained float network), Lava ``"float"`` and ``"fixed"``, and
+``"torch-fixed"``: the converted network's Lava fixed-point arithmetic run in torch int64
+tensors without Lava (``lava_sd.simulate.run_network``), equal to Lava ``"fixed"`` bit for bit
+(logits, spikes, overflow) and faster (``docs/fixed_point.md``).
 
 Inputs are what the model was fitted on, before normalisation (the model applies its stored
 normaliser): an array ``(N, C, T)``, ``(x, lengths)`` or a list of ``(C, T_i)`` sequences. Lava
-runs go in chunks of ``batch_size`` samples, each one batched Lava simulation. A warning says when
-inputs reach far beyond the training inputs' range, and when a fixed-point state overflowed
-(``Network.run``): both make Lava and torch disagree.
+and torch-fixed runs go in chunks of ``batch_size`` samples, each one batched simulation. A
+warning says when inputs reach far beyond the training inputs' range, and when a fixed-point
+state overflowed (``Network.run``): both make Lava and torch disagree.
 
 ``shards=N`` splits the samples into N contiguous parts run side by side on Ray workers, each
 in a fresh interpreter (``lava_sd.torch.shards``; a local Ray cluster, or the cluster at
@@ -25,7 +31,8 @@ from lava_sd.data.arrays import as_sequences, encode_labels
 from lava_sd.data.audio import audio_inputs, is_audio
 from lava_sd.metrics import confusion_matrix, macro_f1
 
-BACKENDS = ("torch", "float", "fixed")
+BACKENDS = ("torch", "float", "fixed", "torch-fixed")
+LAVA_BACKENDS = ("float", "fixed")  # run by Lava: can be sharded across Ray workers
 RANGE_FACTOR = 2.0  # warn when inputs exceed the training inputs' largest |value| this much
 
 
@@ -68,8 +75,8 @@ def logits(
     shards: int | None = None,
     ray_address: str | None = None,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """Logits ``(N, classes)`` and run facts (Lava: spikes per layer, overflow, seconds; with
-    ``shards``, each shard's worker facts under ``"shards"``)."""
+    """Logits ``(N, classes)`` and run facts (Lava and torch-fixed: spikes per layer, overflow,
+    seconds; with ``shards``, each shard's worker facts under ``"shards"``)."""
     if backend not in BACKENDS:
         raise ParameterError(f"predict: backend must be one of {BACKENDS}, got {backend!r}.")
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
@@ -77,10 +84,10 @@ def logits(
     if shards is not None:
         if isinstance(shards, bool) or int(shards) != shards or shards < 1:
             raise ParameterError(f"predict: shards must be a positive integer, got {shards!r}.")
-        if backend == "torch":
+        if backend not in LAVA_BACKENDS:
             raise ParameterError(
                 "predict: shards split Lava simulations across Ray workers; use backend "
-                "'float' or 'fixed', or no shards for torch."
+                f"'float' or 'fixed', or no shards for {backend}."
             )
     elif ray_address is not None:
         raise ParameterError("predict: ray_address is the cluster of the shards; give shards=N.")
@@ -112,15 +119,21 @@ def lava_logits(
     batch_size: int = 256,
     progress: bool = False,
 ) -> tuple[np.ndarray, dict[str, Any]]:
-    """``logits`` in Lava on prepared inputs (``prepare``: checked, normalised), in this
-    process: one Lava simulation per ``batch_size`` samples."""
+    """``logits`` in Lava (or, for ``"torch-fixed"``, in torch without Lava) on prepared inputs
+    (``prepare``: checked, normalised), in this process: one simulation per ``batch_size``
+    samples."""
     started = time.perf_counter()
+    from lava_sd.simulate import run_network
     from lava_sd.torch.convert import convert
 
     net = convert(model)
     out, spikes, overflow = [], [], 0
     for i in range(0, len(lengths), batch_size):
-        result = net.run(*_chunk(x, lengths, i, batch_size), backend=backend, progress=progress)
+        chunk = _chunk(x, lengths, i, batch_size)
+        if backend == "torch-fixed":
+            result = run_network(net, *chunk, "fixed", engine="torch")
+        else:
+            result = net.run(*chunk, backend=backend, progress=progress)
         out.append(result.logits)
         spikes.append(result.spikes)
         overflow += result.overflow_steps
@@ -165,8 +178,9 @@ def evaluate(
     shards: int | None = None,
     ray_address: str | None = None,
 ) -> dict[str, Any]:
-    """Accuracy, macro-F1 and confusion matrix on ``(x, y)``; Lava backends add spikes,
-    synaptic operations, dense MACs and activity sparsity per sample, and overflow steps.
+    """Accuracy, macro-F1 and confusion matrix on ``(x, y)``; Lava backends and torch-fixed add
+    spikes, synaptic operations, dense MACs and activity sparsity per sample, and overflow
+    steps.
 
     ``shards``: split the samples across that many Ray workers, each shard one Lava run in a
     fresh interpreter (``lava_sd.torch.shards``), on a local Ray cluster or the one at

@@ -9,6 +9,10 @@ cross-entropy (``lava_sd.torch.training.train_classifier``) in up to two phases:
 2. ``finetune_epochs`` at ``finetune_lr`` at the classifier's own ``K`` and readout offset: the
    time resolution its Lava network runs at (the lpRNN's SNN-time fine-tuning).
 
+``activity_penalty`` (a weight > 0) adds a penalty on the spikes or synaptic operations of the
+network's Lava form (``activity_measure``; ``lava_sd.torch.activity``) to the loss of both
+phases; 0 (the default) trains on the cross-entropy alone.
+
 The defaults are the model's ``ModelSpec.training`` (and a preset's overrides).
 """
 
@@ -20,7 +24,9 @@ from typing import Any
 
 import torch
 
+from lava_sd.checks import ParameterError
 from lava_sd.registry import get_model
+from lava_sd.torch.activity import MEASURES, ActivityPenalty
 from lava_sd.torch.distributed import Ranks
 from lava_sd.torch.training import TrainLog, train_classifier
 
@@ -40,6 +46,8 @@ def train_recipe(
     patience: int | None = None,
     device: str | torch.device = "cpu",
     ranks: Ranks | None = None,
+    activity_penalty: float = 0.0,
+    activity_measure: str = "synops",
 ) -> list[TrainLog]:
     """Train ``model`` on ``train = (x, lengths, labels)`` tensors; one log per phase.
 
@@ -47,6 +55,9 @@ def train_recipe(
     timing) and stops after ``patience`` epochs without improvement. Run it under
     ``one_thread()`` on a CPU (``lava_sd.fit`` does). With ``ranks``, each phase trains
     data-parallel on them (``train_classifier``; ``device`` must be ``ranks.device``).
+    ``activity_penalty`` > 0: the loss adds that weight times the batch's mean
+    ``activity_measure`` (``"synops"``: synaptic operations per dense MAC; ``"spikes"``: events
+    per neuron and step; ``lava_sd.torch.activity.ActivityPenalty``).
     """
     spec = get_model(model.model)
     first = dict(frame_steps=1, frame_offset=0) if spec.dense_per_frame else {}
@@ -56,6 +67,12 @@ def train_recipe(
     )  # fmt: skip
     if ranks is not None:
         common["ranks"] = ranks
+    if activity_penalty:
+        common["activity"] = ActivityPenalty(model, activity_measure, activity_penalty)
+    elif activity_measure not in MEASURES:
+        raise ParameterError(
+            f"activity_measure must be one of {MEASURES}, got {activity_measure!r}."
+        )
     logs = [train_classifier(model, train, epochs=epochs, lr=lr, **common, **first)]
     if finetune_epochs:
         logs.append(

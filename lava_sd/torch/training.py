@@ -1,6 +1,6 @@
-"""The training loop of every classifier: Adam, cosine learning-rate decay, cross-entropy,
-seeded, with optional validation, early stopping, a device, and data-parallel ranks
-(``lava_sd.torch.distributed``)."""
+"""The training loop of every classifier: Adam, cosine learning-rate decay, cross-entropy (plus
+an optional activity penalty, ``lava_sd.torch.activity``), seeded, with optional validation,
+early stopping, a device, and data-parallel ranks (``lava_sd.torch.distributed``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from torch import nn
 from tqdm import tqdm
 
 from lava_sd.checks import ParameterError
+from lava_sd.torch.activity import ActivityPenalty
 from lava_sd.torch.distributed import Ranks
 
 
@@ -21,8 +22,9 @@ from lava_sd.torch.distributed import Ranks
 class TrainLog:
     """Per-epoch training loss and accuracy, the validation accuracy if a validation set was
     given, and the epoch whose weights were kept (the best validation epoch, else the last).
-    Trained on ranks: ``rank_samples``, the training samples each rank's part of the batches
-    held over the whole run (they add up to samples x epochs)."""
+    With an activity penalty: ``activity``, the epoch's mean measure (unweighted; ``loss``
+    includes the weighted penalty). Trained on ranks: ``rank_samples``, the training samples
+    each rank's part of the batches held over the whole run (they add up to samples x epochs)."""
 
     loss: list[float] = field(default_factory=list)
     train_acc: list[float] = field(default_factory=list)
@@ -30,6 +32,7 @@ class TrainLog:
     best_epoch: int = 0
     stopped_early: bool = False
     rank_samples: list[int] | None = None
+    activity: list[float] = field(default_factory=list)
 
 
 def accuracy(
@@ -115,9 +118,11 @@ def train_classifier(
     device: str | torch.device = "cpu",
     progress: bool = True,
     ranks: Ranks | None = None,
+    activity: ActivityPenalty | None = None,
     **forward_kwargs: int,
 ) -> TrainLog:
-    """Adam with cosine learning-rate decay and cross-entropy on ``model(x, lengths)``.
+    """Adam with cosine learning-rate decay and cross-entropy on ``model(x, lengths)`` (plus
+    ``activity``'s penalty on the events of ``model(x, lengths, events=True)``).
 
     Args:
         model: maps ``(x (B, F, T), lengths (B,))`` to logits (``config`` gives ``n_in`` and
@@ -133,12 +138,15 @@ def train_classifier(
         ranks: train data-parallel on these ranks (``lava_sd.torch.distributed``: each rank
             trains on its part of every batch, DDP averages the gradients, the logs are summed
             over the ranks); ``device`` must be ``ranks.device``. ``None``: this process alone.
+        activity: an activity penalty (``lava_sd.torch.activity.ActivityPenalty``) added to the
+            loss; ``None``: cross-entropy alone.
         forward_kwargs: passed to every training ``model(x, lengths, ...)`` call.
     """
     if ranks is not None:
         return _train_on_ranks(
             model, train, val=val, epochs=epochs, lr=lr, batch_size=batch_size,
-            patience=patience, seed=seed, progress=progress, ranks=ranks, **forward_kwargs,
+            patience=patience, seed=seed, progress=progress, ranks=ranks, activity=activity,
+            **forward_kwargs,
         )  # fmt: skip
     n_in, n_classes = model.config["n_in"], model.config["n_classes"]
     x, lengths, y = check_data("train_classifier", train, n_in, n_classes)
@@ -155,13 +163,19 @@ def train_classifier(
     for epoch in bar:
         model.train()
         order = torch.randperm(len(y), generator=generator)
-        total, correct = 0.0, 0
+        total, correct, spent = 0.0, 0, 0.0
         for i in range(0, len(y), batch_size):
             idx = order[i : i + batch_size]
             t_max = int(lengths[idx].max())
             xb, lb, yb = (t.to(device) for t in (x[idx, :, :t_max], lengths[idx], y[idx]))
-            logits = model(xb, lb, **forward_kwargs)
-            loss = loss_fn(logits, yb)
+            if activity is None:
+                logits = model(xb, lb, **forward_kwargs)
+                loss = loss_fn(logits, yb)
+            else:
+                logits, events = model(xb, lb, events=True, **forward_kwargs)
+                measure = activity.per_sample(events, lb, *_timing(model, forward_kwargs))
+                loss = loss_fn(logits, yb) + activity.weight * measure.mean()
+                spent += float(measure.sum())
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -170,6 +184,8 @@ def train_classifier(
             correct += int((logits.argmax(1) == yb).sum())
         log.loss.append(total / len(y))
         log.train_acc.append(correct / len(y))
+        if activity is not None:
+            log.activity.append(spent / len(y))
         log.best_epoch = epoch
         if val is not None:
             log.val_acc.append(accuracy(model, *val))
@@ -198,6 +214,7 @@ def _train_on_ranks(
     seed: int,
     progress: bool,
     ranks: Ranks,
+    activity: ActivityPenalty | None = None,
     **forward_kwargs: int,
 ) -> TrainLog:
     """``train_classifier`` data-parallel: the same permutation, batches, schedule and decisions
@@ -222,7 +239,7 @@ def _train_on_ranks(
     for epoch in bar:
         net.train()
         order = torch.randperm(len(y), generator=generator)
-        total, correct = 0.0, 0
+        total, correct, spent = 0.0, 0, 0.0
         for i in range(0, len(y), batch_size):
             idx = order[i : i + batch_size]
             t_max = int(lengths[idx].max())  # as one process pads the whole batch
@@ -232,9 +249,17 @@ def _train_on_ranks(
             weight = ranks.world / len(idx) if len(mine) else 0.0
             part = mine if len(mine) else idx[:1]
             xb, lb, yb = (t.to(device) for t in (x[part, :, :t_max], lengths[part], y[part]))
-            logits = net(xb, lb, **forward_kwargs)
-            summed = loss_sum(logits, yb)
-            loss = summed * weight
+            if activity is None:
+                logits = net(xb, lb, **forward_kwargs)
+                summed = loss_sum(logits, yb)
+                loss = summed * weight
+            else:
+                logits, events = net(xb, lb, events=True, **forward_kwargs)
+                measure = activity.per_sample(events, lb, *_timing(model, forward_kwargs))
+                summed = loss_sum(logits, yb)
+                loss = (summed + activity.weight * measure.sum()) * weight
+                if len(mine):
+                    spent += float(measure.sum())
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()
@@ -243,9 +268,11 @@ def _train_on_ranks(
                 total += float(summed)
                 correct += int((logits.argmax(1) == yb).sum())
                 seen += len(mine)
-        total, correct = ranks.all_sum([total, correct])
+        total, correct, spent = ranks.all_sum([total, correct, spent])
         log.loss.append(total / len(y))
         log.train_acc.append(int(correct) / len(y))
+        if activity is not None:
+            log.activity.append(spent / len(y))
         log.best_epoch = epoch
         if val is not None:
             (right,) = ranks.all_sum([hits(model, *val_part)])
@@ -262,3 +289,9 @@ def _train_on_ranks(
         model.load_state_dict(best_state)
     log.rank_samples = [int(n) for n in ranks.per_rank(seen)]
     return log
+
+
+def _timing(model: nn.Module, forward_kwargs: dict[str, int]) -> tuple[int, int]:
+    """The steps per frame and readout offset of a training forward pass."""
+    k = forward_kwargs.get("frame_steps", model.frame_steps)
+    return k, forward_kwargs.get("frame_offset", model.frame_offset)

@@ -15,7 +15,7 @@ from lava_sd.data.spoken_digits import FEATURE_RECIPE
 
 def test_rows_come_from_the_registry() -> None:
     labels = [row.label for row in rows(audio_digits.BENCHMARK)]
-    assert labels == ["lprnn", "alif", "spiking_lstm", "egru"]
+    assert labels == ["lprnn", "alif", "spiking_lstm", "egru", "l2mu"]
 
 
 def test_smoke_run_on_20_test_samples(tmp_path: Path) -> None:

@@ -18,7 +18,10 @@ SCRIPT_OF = {
     "har-cv": "har_cv.py",
     "sigma-delta-speed": "sigma_delta_speed.py",
     "speed": "sim_speed.py",
+    "torch-fixed": "torch_fixed_speed.py",
     "select": "selection.py",
+    "qat": "qat.py",
+    "activity": "activity.py",
 }
 
 

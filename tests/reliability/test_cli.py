@@ -21,7 +21,10 @@ MODULES = {
     "har-cv": "lava_sd.bench.har_cv",
     "sigma-delta-speed": "lava_sd.bench.sigma_delta_speed",
     "speed": "lava_sd.bench.sim_speed",
+    "torch-fixed": "lava_sd.bench.torch_fixed_speed",
     "select": "lava_sd.bench.selection",
+    "qat": "lava_sd.bench.qat",
+    "activity": "lava_sd.bench.activity",
 }
 
 

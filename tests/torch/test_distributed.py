@@ -106,3 +106,27 @@ def test_distributed_outside_torchrun_says_how_to_launch(
     with pytest.raises(ParameterError, match="torchrun --nproc-per-node"):
         lava_sd.fit("lif", (x, y), hidden=(4,), epochs=1, distributed=True, progress=False)
     assert not torch.distributed.is_initialized()
+
+
+def test_two_ranks_train_with_an_activity_penalty_as_one_process(
+    tmp_path: Path, rng: np.random.Generator
+) -> None:
+    """The penalty of each rank's part of a batch, weighted like its cross-entropy, adds up to
+    one process's: the same weights (to summation order) and the same activity log."""
+    data, _ = write_data(rng, tmp_path)
+    common = ["--model", "lif", "--data", str(data), "--hidden", "16", "--epochs", "3",
+              "--lr", "0.02", "--seed", "3", "--option", "batch_size=32", "--option",
+              "activity_penalty=0.5", "--option", "activity_measure=spikes"]  # fmt: skip
+    done = torchrun(["-m", "lava_sd.commands.train", "--distributed", *common,
+                     "--out", str(tmp_path / "ddp.npz")], tmp_path)  # fmt: skip
+    print(done.stderr[-3000:])
+    assert done.returncode == 0
+    assert train.main([*common, "--out", str(tmp_path / "one.npz")]) == 0
+    ddp, one = (lava_sd.load(tmp_path / f"{n}.npz") for n in ("ddp", "one"))
+    diff = max(float((a - b).abs().max()) for a, b in zip(
+        ddp.state_dict().values(), one.state_dict().values(), strict=True))  # fmt: skip
+    print(f"max |w_ddp - w_one| = {diff:.3g}")
+    assert diff <= WEIGHT_TOLERANCE
+    np.testing.assert_allclose(ddp.training_info["activity"], one.training_info["activity"],
+                               rtol=1e-5)  # fmt: skip
+    assert one.training_info["activity"][0][-1] < one.training_info["activity"][0][0]

@@ -34,7 +34,9 @@ from lava_sd.fixed_point import (
     DECAY_UNITY,
     STATE_MAX,
     VTH_SHIFT,
+    as_int64,
     decay,
+    namespace,
     saturate24,
     scaled_bias,
     wrap24,
@@ -91,9 +93,9 @@ class ALIFFixedParams(NamedTuple):
     symplectic: bool = True
 
 
-def scale12(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+def scale12(x: Any, m: Any) -> Any:
     """Integer product ``sign(x m) (|x m| >> 12)`` (a 12-bit fraction ``m / 4096``)."""
-    return decay(x, DECAY_UNITY - np.asarray(m, dtype=np.int64))
+    return decay(x, DECAY_UNITY - as_int64(m, like=x))
 
 
 def step_float(
@@ -123,9 +125,10 @@ def step_float(
 
 
 def step_fixed(
-    state: ALIFState, a_in: np.ndarray, p: ALIFFixedParams
-) -> tuple[ALIFState, tuple[np.ndarray, ...]]:
-    """One integer step, bit-accurate to the rules in ``docs/fixed_point.md``.
+    state: ALIFState, a_in: Any, p: ALIFFixedParams
+) -> tuple[ALIFState, tuple[Any, ...]]:
+    """One integer step, bit-accurate to the rules in ``docs/fixed_point.md`` (numpy int64
+    arrays, or torch int64 tensors with the parameters as tensors).
 
     Args:
         state: previous state (integer arrays).
@@ -136,11 +139,11 @@ def step_fixed(
         ``(new_state, overflow)``: the state as int64 and, for ``i``, ``v`` and ``w``, a boolean
         mask of neurons where it wrapped or saturated in this step.
     """
-    a_in = np.asarray(a_in, dtype=np.int64)
+    a_in = as_int64(a_in, like=state.i)
     i, of_i = wrap24(decay(state.i, p.du + 1) + (a_in << ACT_SHIFT))
     v, of_v = saturate24(decay(state.v, p.dv) + i + p.bias - state.w)
-    s = (v > (p.vth << VTH_SHIFT)).astype(np.int64)
-    v = np.where(s > 0, 0, v)
+    s = as_int64(v > (p.vth << VTH_SHIFT))
+    v = namespace(v).where(s > 0, 0, v)
     v_src, s_src = (v, s) if p.symplectic else (state.v, state.s)
     w, of_w = saturate24(decay(state.w, p.dw) + scale12(v_src, p.a_w) + p.b_w * s_src)
     return ALIFState(i, v, w, s), (of_i, of_v, of_w)

@@ -2,8 +2,8 @@
 
 Float: the torch parameters as they are, folded (``ALIFConfig``: the paper's ``1 - alpha``
 multiplies the weights and bias). Fixed: state unit ``U = vth << 6`` per threshold, decays
-rounded to 1/4096 per neuron, weights ``(1 - alpha_fixed) W`` as even 8-bit mantissas with one
-exponent per matrix (``lava_sd.layer.mapping.map_synapses``).
+rounded to 1/4096 per neuron, weights ``(1 - alpha_fixed) W`` as even 8-bit mantissas (or of the
+classifier's ``weight_bits``) with one exponent per matrix (``lava_sd.layer.mapping``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,23 @@ from __future__ import annotations
 from typing import Any
 
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
-from lava_sd.layer.mapping import LayerMapping, as_numpy, map_synapses
+from lava_sd.layer.mapping import (
+    LayerMapping,
+    SynapticMatrix,
+    as_numpy,
+    map_synapses,
+    synapse_matrices,
+)
+
+
+def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
+    """The layer's input and recurrent matrices at their state units: rows times the folded
+    fixed-point gain ``1 - alpha``."""
+    config = layer.cell.config()
+    return synapse_matrices(
+        "synapses.", config.input_gain("fixed"), config.unit(settings.vth),
+        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
+    )  # fmt: skip
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
@@ -19,12 +35,12 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
     layers = []
     for index, layer in enumerate(model.layers):
         syn = layer.synapses
-        w, b, rec = as_numpy(syn.weight), as_numpy(syn.bias), as_numpy(syn.recurrent_weight)
+        w, b = as_numpy(syn.weight), as_numpy(syn.bias)
         config = layer.cell.config(b)
         unit = config.unit(settings.vth)
         float_syn, fixed_syn, report = map_synapses(
-            w, rec, gain_float=config.input_gain("float"), gain_fixed=config.input_gain("fixed"),
-            unit=unit, input_scale=settings.input_scale if index == 0 else 1,
+            layer, matrices(layer, index, settings), gain_float=config.input_gain("float"),
+            bits=settings.weight_bits,
         )  # fmt: skip
         n, n_in = w.shape
         layers.append(
@@ -32,7 +48,7 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
                 "alif",
                 n_in,
                 n,
-                rec is not None,
+                syn.recurrent_weight is not None,
                 {**config.float_params(), **float_syn},
                 {**config.fixed_params(settings.vth), **fixed_syn},
                 unit,

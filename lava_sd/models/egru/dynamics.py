@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lava_sd.fixed_point import STATE_MAX, saturate24
+from lava_sd.fixed_point import STATE_MAX, as_int64, namespace, saturate24
 from lava_sd.layer.spec import INF, NeuronSpec, VarSpec, state_var
 from lava_sd.spiking import heaviside
 
@@ -47,6 +47,7 @@ class EGRUState(NamedTuple):
 
 
 def _hinge(x: Any, a: float) -> Any:
+    """The odd hinge pair ``relu(x - a) - relu(-x - a)`` (float, or integer with integer a)."""
     return (x - a).clip(min=0) - (-x - a).clip(min=0)
 
 
@@ -98,30 +99,26 @@ def step_float(
     return EGRUState(c - e * thr, e * c)
 
 
-def sigmoid_fixed(x: np.ndarray) -> np.ndarray:
+def sigmoid_fixed(x: Any) -> Any:
     """``sigmoid_pwl`` on the Q12 grid with shifts (floor) and adds, clamped to [0, 4096] (the
-    floors of the four terms could otherwise overshoot the ends by up to 3 LSB)."""
-    x = np.asarray(x, dtype=np.int64)
+    floors of the four terms could otherwise overshoot the ends by up to 3 LSB); numpy int64
+    arrays or torch int64 tensors."""
+    x = as_int64(x)
     y = (ONE >> 1) + (x >> 2)
-    y = y - (_hinge_fixed(x, ONE) >> 3)
-    k = _hinge_fixed(x, 5 * ONE // 2)
+    y = y - (_hinge(x, ONE) >> 3)
+    k = _hinge(x, 5 * ONE // 2)
     y = y - (k >> 4) - (k >> 5)
-    return np.clip(y - (_hinge_fixed(x, 9 * ONE // 2) >> 5), 0, ONE)
+    return (y - (_hinge(x, 9 * ONE // 2) >> 5)).clip(0, ONE)
 
 
-def tanh_fixed(x: np.ndarray) -> np.ndarray:
+def tanh_fixed(x: Any) -> Any:
     """``tanh_pwl`` on the Q12 grid: ``2 sigmoid_fixed(2x) - 4096``, in [-4096, 4096]."""
-    return 2 * sigmoid_fixed(np.asarray(x, dtype=np.int64) << 1) - ONE
+    return 2 * sigmoid_fixed(as_int64(x) << 1) - ONE
 
 
-def _hinge_fixed(x: np.ndarray, a: int) -> np.ndarray:
-    return np.maximum(x - a, 0) - np.maximum(-x - a, 0)
-
-
-def step_fixed(
-    state: EGRUState, wx: np.ndarray, ry: np.ndarray, thr: np.ndarray
-) -> tuple[EGRUState, tuple[np.ndarray, ...]]:
-    """One integer step on the Q12 grid (1.0 = 4096), bit-accurate to ``docs/fixed_point.md``.
+def step_fixed(state: EGRUState, wx: Any, ry: Any, thr: Any) -> tuple[EGRUState, tuple[Any, ...]]:
+    """One integer step on the Q12 grid (1.0 = 4096), bit-accurate to ``docs/fixed_point.md``
+    (numpy int64 arrays, or torch int64 tensors with the parameters as tensors).
 
     Gate inputs saturate at 24 bits; products of Q12 values are shifted right by 12 (floor);
     ``c`` saturates at 24 bits; ``thr`` is Q12 in [0, 4096].
@@ -130,8 +127,8 @@ def step_fixed(
         ``(new_state, overflow)``: int64 state, and masks of units where the update, reset or
         candidate gate input, or ``c``, saturated in this step.
     """
-    xu, xr, xg = split_gates(np.asarray(wx, dtype=np.int64))
-    hu, hr, hg = split_gates(np.asarray(ry, dtype=np.int64))
+    xu, xr, xg = split_gates(as_int64(wx, like=state.c))
+    hu, hr, hg = split_gates(as_int64(ry, like=state.c))
     pu, of_u = saturate24(xu + hu)
     pr, of_r = saturate24(xr + hr)
     u = sigmoid_fixed(pu)
@@ -140,7 +137,8 @@ def step_fixed(
     g = tanh_fixed(g_in)
     c, of_c = saturate24((u * state.c + (ONE - u) * g) >> FRAC_BITS)
     e = c > thr
-    return EGRUState(np.where(e, c - thr, c), np.where(e, c, 0)), (of_u, of_r, of_g, of_c)
+    xp = namespace(c)
+    return EGRUState(xp.where(e, c - thr, c), xp.where(e, c, 0)), (of_u, of_r, of_g, of_c)
 
 
 class EGRUParams(NamedTuple):
@@ -161,8 +159,8 @@ def layer_step_float(
 
 
 def layer_step_fixed(
-    state: EGRUState, drive: np.ndarray, recurrent: np.ndarray | None, p: EGRUParams
-) -> tuple[EGRUState, tuple[np.ndarray, ...]]:
+    state: EGRUState, drive: Any, recurrent: Any, p: EGRUParams
+) -> tuple[EGRUState, tuple[Any, ...]]:
     """``step_fixed`` with the gate biases added as in ``layer_step_float``."""
     ry = p.bias_r if recurrent is None else recurrent + p.bias_r
     return step_fixed(state, drive + p.bias_x, ry, p.thr)

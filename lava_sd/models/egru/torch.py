@@ -56,6 +56,7 @@ class EGRULayer(nn.Module):
             self.recurrent_weight = nn.Parameter(torch.empty(3 * n, n))
             nn.init.orthogonal_(self.recurrent_weight)
         self.thr = nn.Parameter(torch.full((n,), float(thr)))
+        self._events: torch.Tensor | None = None  # the last forward pass's (``events``)
 
     def threshold(self) -> torch.Tensor:
         """The thresholds the forward pass uses: clamped to [0, 1]."""
@@ -70,14 +71,28 @@ class EGRULayer(nn.Module):
         thr = self.threshold()
         zeros = x.new_zeros(x.shape[0], self.n)
         state = EGRUState(zeros, zeros)
-        out = []
+        out, fired = [], []
+
+        def fire(v: torch.Tensor) -> torch.Tensor:
+            e = egru_spike(v)
+            fired.append(e)
+            return e
+
         for t in range(x.shape[-1]):
             ry = self.bias_r
             if self.recurrent_weight is not None:
                 ry = state.y @ self.recurrent_weight.T + ry
-            state = step_float(state, wx_all[..., t], ry, thr, egru_spike, sigmoid, tanh)
+            state = step_float(state, wx_all[..., t], ry, thr, fire, sigmoid, tanh)
             out.append(state.y)
+        self._events = torch.stack(fired, dim=-1)
         return torch.stack(out, dim=-1)
+
+    def events(self, y: torch.Tensor) -> torch.Tensor:
+        """The event indicators ``H(c - thr)`` (with the pseudo-derivative) of the forward pass
+        that returned ``y``: the graded ``y`` is 0 exactly where they are."""
+        if self._events is None or self._events.shape != y.shape:
+            raise ValueError("EGRULayer.events: pass the output of the last forward pass.")
+        return self._events
 
 
 def build_layer(

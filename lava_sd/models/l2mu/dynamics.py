@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from lava_sd.fixed_point import as_int64, namespace
 from lava_sd.layer.spec import (
     INF,
     SPIKE,
@@ -120,22 +121,23 @@ def step_float(
     return L2MUState(*new_u, *new_m, *new_h)
 
 
-def _dense(s: np.ndarray, weights: np.ndarray, exp: int) -> np.ndarray:
+def _dense(s: Any, weights: Any, exp: int) -> Any:
     """Lava ``Dense`` on binary spikes ``s`` (..., k): ``(s @ W.T) << exp``."""
     flat = s.reshape(-1, s.shape[-1])
     return dense_fixed(flat, weights, exp, 0).reshape(*s.shape[:-1], weights.shape[0])
 
 
 def step_fixed(
-    state: L2MUState, drive: np.ndarray, recurrent: np.ndarray | None, p: L2MUParams
-) -> tuple[L2MUState, tuple[np.ndarray, ...]]:
-    """One integer step: Lava ``Dense`` synapses into three Lava LIF populations.
+    state: L2MUState, drive: Any, recurrent: Any, p: L2MUParams
+) -> tuple[L2MUState, tuple[Any, ...]]:
+    """One integer step: Lava ``Dense`` synapses into three Lava LIF populations (numpy int64
+    arrays, or torch int64 tensors with the parameters and matrices as tensors).
 
     Returns:
         ``(new_state, overflow)`` with the masks of ``OVERFLOW_NAMES``.
     """
     pop_u, pop_m, pop_h = _populations(state)
-    total = np.asarray(drive, np.int64) + (0 if recurrent is None else recurrent)
+    total = as_int64(drive, like=state.u) + (0 if recurrent is None else recurrent)
     m = p.memory
     e_enc, e_ad, e_rest, e_bd, e_w = p.exps
     i_u = total[..., :m] + _dense(pop_m.s, p.enc_m, e_enc)
@@ -152,11 +154,11 @@ def step_fixed(
 OVERFLOW_NAMES = ("u_u", "v_u", "u_m", "v_m", "u", "v")
 
 
-def overflow_mask(flags: tuple[np.ndarray, ...]) -> np.ndarray:
+def overflow_mask(flags: tuple[Any, ...]) -> Any:
     """Per neuron, units first, then the input and memory populations (``spike_count``'s
     order): any overflow in this step."""
     of_uu, of_vu, of_um, of_vm, of_u, of_v = flags
-    return np.concatenate([of_u | of_v, of_uu | of_vu, of_um | of_vm], axis=-1)
+    return namespace(of_u).concatenate([of_u | of_v, of_uu | of_vu, of_um | of_vm], axis=-1)
 
 
 def _lif_params(v: Mapping[str, Any], suffix: str, fixed: bool) -> LIFParams:

@@ -80,6 +80,7 @@ class L2MULayer(nn.Module):
         self.register_buffer("bd", torch.as_tensor(bd, dtype=torch.float32).reshape(order, 1))
         self.beta = nn.Parameter(torch.full((3,), float(beta)))
         self.threshold = nn.Parameter(torch.full((3,), float(threshold)))
+        self._populations: torch.Tensor | None = None  # the last forward pass's (``events``)
 
     @property
     def recurrent(self) -> bool:
@@ -121,12 +122,22 @@ class L2MULayer(nn.Module):
         batch = x.shape[0]
         sizes = (self.memory,) * 3 + (self.memory * self.order,) * 3 + (self.n,) * 3
         state = L2MUState(*(x.new_zeros(batch, k) for k in sizes))
-        out = []
+        out, populations = [], []
         for t in range(x.shape[-1]):
             recurrent = None if rec is None else state.s @ rec.T
             state = step_float(state, drive[..., t], recurrent, p, spike_fn=spike)
             out.append(state.s)
+            populations.append(torch.cat([state.s_u, state.s_m], dim=-1))
+        self._populations = torch.stack(populations, dim=-1)
         return torch.stack(out, dim=-1)
+
+    def events(self, s: torch.Tensor) -> torch.Tensor:
+        """Every neuron's spikes of the forward pass that returned the unit spikes ``s``: the
+        units, then the input and memory populations (the Lava layer's ``spike_count`` order)."""
+        last = self._populations
+        if last is None or last.shape[-1] != s.shape[-1] or len(last) != len(s):
+            raise ValueError("L2MULayer.events: pass the output of the last forward pass.")
+        return torch.cat([s, self._populations], dim=1)
 
 
 def build_layer(

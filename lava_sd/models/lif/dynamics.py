@@ -22,7 +22,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lava_sd.fixed_point import ACT_SHIFT, VTH_SHIFT, decay, saturate24, scaled_bias, wrap24
+from lava_sd.fixed_point import (
+    ACT_SHIFT,
+    VTH_SHIFT,
+    as_int64,
+    decay,
+    namespace,
+    saturate24,
+    scaled_bias,
+    wrap24,
+)
 from lava_sd.layer.spec import (
     BIAS,
     SPIKE,
@@ -70,24 +79,23 @@ def step_float(
     return LIFState(u, v if p.subtract else v * (1 - s), s)
 
 
-def step_fixed(
-    state: LIFState, a_in: np.ndarray, p: LIFParams
-) -> tuple[LIFState, tuple[np.ndarray, ...]]:
-    """One integer step, bit-accurate to Lava's LIF (``reset = 0``).
+def step_fixed(state: LIFState, a_in: Any, p: LIFParams) -> tuple[LIFState, tuple[Any, ...]]:
+    """One integer step, bit-accurate to Lava's LIF (``reset = 0``); numpy int64 arrays, or
+    torch int64 tensors with the parameters as tensors.
 
     Returns:
         ``(new_state, overflow)``: int64 state and masks of neurons where ``u`` wrapped or ``v``
         saturated in this step.
     """
-    a_in = np.asarray(a_in, dtype=np.int64)
+    a_in = as_int64(a_in, like=state.u)
     u, of_u = wrap24(decay(state.u, p.du + 1) + (a_in << ACT_SHIFT))
     vth = p.vth << VTH_SHIFT
     v = decay(state.v, p.dv) + u + p.bias
     if p.subtract:
         v = v - state.s * vth
     v, of_v = saturate24(v)
-    s = (v > vth).astype(np.int64)
-    return LIFState(u, v if p.subtract else np.where(s > 0, 0, v), s), (of_u, of_v)
+    s = as_int64(v > vth)
+    return LIFState(u, v if p.subtract else namespace(v).where(s > 0, 0, v), s), (of_u, of_v)
 
 
 def float_params(v: Mapping[str, Any]) -> LIFParams:

@@ -4,8 +4,8 @@ Float: the torch parameters as they are (the cell's ``du``, ``dv``, ``vth`` and 
 scalars or per neuron). Fixed: decays rounded to Lava's 1/4096 grid per neuron (``du`` stored
 as D - 1, ``dv`` as D), one state unit per layer ``U = (vth << 6) / theta_max`` (``vth`` of
 ``MappingSettings``; per-neuron thresholds become ``round(vth theta / theta_max)``), the bias
-as ``bias_mant << bias_exp`` in state units, weights as even 8-bit mantissas with one exponent
-per matrix (``lava_sd.layer.mapping.map_synapses``).
+as ``bias_mant << bias_exp`` in state units, weights as even 8-bit mantissas (or of the
+classifier's ``weight_bits``) with one exponent per matrix (``lava_sd.layer.mapping``).
 
 The synaptic bias ``b`` of the torch layer enters Lava's ``v`` together with ``v_bias``: the
 same as torch's ``u`` only when ``du = 1`` (the default ``tau_u = 1``), where ``u`` holds
@@ -20,8 +20,27 @@ from typing import Any
 import numpy as np
 
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, split_mant_exp, state_unit
-from lava_sd.layer.mapping import LayerMapping, as_numpy, map_synapses
+from lava_sd.layer.mapping import (
+    LayerMapping,
+    SynapticMatrix,
+    as_numpy,
+    map_synapses,
+    synapse_matrices,
+)
 from lava_sd.models.lif.config import RESETS
+
+
+def _unit(index: int, layer: Any, settings: Any) -> float:
+    """The layer's state unit: ``vth << 6`` per largest threshold."""
+    return state_unit(f"LIF layer {index}", settings.vth, float(np.max(as_numpy(layer.cell.vth))))
+
+
+def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
+    """The layer's input and recurrent matrices at its state unit (``_unit``)."""
+    return synapse_matrices(
+        "synapses.", None, _unit(index, layer, settings),
+        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
+    )  # fmt: skip
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
@@ -29,10 +48,10 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
     layers = []
     for index, layer in enumerate(model.layers):
         syn, cell = layer.synapses, layer.cell
-        w, b, rec = as_numpy(syn.weight), as_numpy(syn.bias), as_numpy(syn.recurrent_weight)
+        b, rec = as_numpy(syn.bias), as_numpy(syn.recurrent_weight)
         du, dv, theta, v_bias = (as_numpy(getattr(cell, key)) for key in cell.NEURON_BUFFERS)
         theta_max = float(np.max(theta))
-        unit = state_unit(f"LIF layer {index}", settings.vth, theta_max)
+        unit = _unit(index, layer, settings)
         vth = np.maximum(np.round(settings.vth * theta / theta_max), 1).astype(np.int64)
         d_u = np.clip(np.round(du * DECAY_UNITY), 1, DECAY_UNITY).astype(np.int64)
         d_v = np.clip(np.round(dv * DECAY_UNITY), 0, DECAY_UNITY).astype(np.int64)
@@ -45,11 +64,9 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
                 stacklevel=2,
             )
         bias_mant, bias_exp = split_mant_exp(np.round(bias * unit))
-        ones = np.ones(layer.n)
         float_syn, fixed_syn, report = map_synapses(
-            w, rec, gain_float=ones, gain_fixed=ones, unit=unit,
-            input_scale=settings.input_scale if index == 0 else 1,
-        )  # fmt: skip
+            layer, matrices(layer, index, settings), bits=settings.weight_bits
+        )
         reset = RESETS[cell.config.reset]
         layers.append(
             LayerMapping(

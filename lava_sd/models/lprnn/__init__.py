@@ -12,6 +12,7 @@ SPEC = ModelSpec(
     classifier=dict(frame_steps=8, frame_offset=4, a=0.8, frac_bits=3, w_max=1.0, recurrent=True),
     training=dict(epochs=40, lr=3e-3, batch_size=64, finetune_epochs=4, finetune_lr=1e-3),
     dense_per_frame=True,
+    qat_options=dict(frac_bits=None),  # weight_bits replaces the 1/8 grid
     presets={
         "audio_digits": dict(classifier=dict(hidden=(64, 64))),
         "har_watch": dict(

@@ -16,6 +16,9 @@ Fixed point: ``D = round(4096 g)`` and every gain uses ``g = D / 4096``; 3-bit w
 ``w = k / 8`` become even mantissas ``2k`` with ``weight_exp = -1`` (exact, and immune to
 Lava's mixed-sign LSB drop), so a layer's state unit (integer per value unit) is
 ``U = 512 / (g q)`` for LpRNN and ``U = 512 X / g`` for LpLinear with inputs ``round(x X)``.
+With ``weight_bits`` (the classifier's, quantization-aware, or ``convert``'s) the integer weight
+is ``8 w`` in the same units, quantised like every other model's to even ``weight_bits``-bit
+mantissas with one exponent per matrix (``matrices``), instead of the 1/8 grid.
 """
 
 from __future__ import annotations
@@ -27,32 +30,49 @@ import numpy as np
 
 from lava_sd.checks import ParameterError
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX, split_mant_exp
-from lava_sd.layer.mapping import LayerMapping
+from lava_sd.layer.mapping import LayerMapping, SynapticMatrix, quantize_matrix
 
 ACT_MAX = 6.0
 WEIGHT_STEPS = 8  # 3 fractional bits
 
 
+def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
+    """``W`` and, if recurrent, ``U``, at 8 integer weight units per weight unit (the unit of
+    ``map_layer`` makes the integer weight ``8 w`` in every layer)."""
+    out = [SynapticMatrix(("weight",), float(WEIGHT_STEPS))]
+    if layer.recurrent_weight is not None:
+        out.append(SynapticMatrix(("recurrent_weight",), float(WEIGHT_STEPS)))
+    return out
+
+
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
-    """Every layer of a trained 3-bit lpRNN classifier as ``SigmaDelta`` layer parameters.
+    """Every layer of a trained lpRNN classifier as ``SigmaDelta`` layer parameters: 3-bit
+    weights (``frac_bits=3``) exactly, or any weights at ``settings.weight_bits``.
 
     ``settings`` (``lava_sd.torch.convert.MappingSettings``): ``frame_steps`` K (<= 16 keeps every
-    state within 24 bits), ``input_scale`` X, and optional ``calibration`` inputs whose
-    pre-activations estimate each layer's largest state for the headroom report. Warns when a
-    state may saturate.
+    state within 24 bits), ``input_scale`` X, ``weight_bits`` and optional ``calibration``
+    inputs whose pre-activations estimate each layer's largest state for the headroom report.
+    Warns when a state may saturate.
     """
     cfg = model.config
-    if cfg.get("frac_bits") != 3:
+    bits = settings.weight_bits
+    if bits is None and cfg.get("frac_bits") != 3:
         raise ParameterError(
-            "convert: the lpRNN must be trained with 3-bit weights (frac_bits=3); the fixed-"
-            "point mapping stores each weight k/8 as the exact mantissa 2k."
+            "convert: the lpRNN must be trained with 3-bit weights (frac_bits=3) or with "
+            "weight_bits; the fixed-point mapping stores each weight k/8 as the exact mantissa "
+            "2k (or converts at convert(..., weight_bits=8))."
         )
     k_steps = settings.frame_steps
     peaks = _pre_activation_peaks(model, settings.calibration)
     layers = []
     for i, layer in enumerate(model.layers):
         p = {key: value.detach().double().cpu().numpy() for key, value in layer.effective().items()}
-        mapping = map_layer(i, p, cfg["a"], k_steps, settings.input_scale, peaks[i])
+        quantized = None
+        if bits is not None:  # the weights the forward pass uses (frac_bits=None: the raw ones)
+            mats = matrices(layer, i, settings)
+            keys = "WU"[: len(mats)]
+            quantized = [quantize_matrix(p[k], m, bits) for k, m in zip(keys, mats, strict=True)]
+        mapping = map_layer(i, p, cfg["a"], k_steps, settings.input_scale, peaks[i], quantized)
         if mapping.report["headroom"] < 1.0:
             warnings.warn(
                 f"layer {i}: the largest state ({peaks[i]:.1f} value units) exceeds the 24-bit "
@@ -65,15 +85,27 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
 
 
 def map_layer(
-    index: int, p: dict[str, np.ndarray], a: float, k_steps: int, x_scale: int, peak: float
+    index: int,
+    p: dict[str, np.ndarray],
+    a: float,
+    k_steps: int,
+    x_scale: int,
+    peak: float,
+    quantized: list[Any] | None = None,
 ) -> LayerMapping:
+    """One layer: ``p`` its effective ``W``, ``b`` (and ``U``); ``quantized`` its matrices at
+    ``weight_bits`` (``quantize_matrix`` of ``matrices``), else 3-bit weights on the 1/8 grid."""
     g_float = 1.0 - a ** (1.0 / k_steps)
     d_eff = int(round(DECAY_UNITY * g_float))
     g = d_eff / DECAY_UNITY
     q_float, q = ACT_MAX * g_float, ACT_MAX * g
-    mantissas = {}
+    mantissas, exps = {}, {"W": -1, "U": -1}
+    if quantized is not None:
+        for key, matrix in zip("WU"[: len(quantized)], quantized, strict=True):
+            mantissas[key], exps[key] = matrix.mant, matrix.exp
+            p = {**p, key: matrix.dequantized}
     for key in ("W", "U"):
-        if key in p:
+        if key in p and quantized is None:
             if not np.all(np.isfinite(p[key])):
                 raise ParameterError(
                     f"convert: layer {index} {key} holds NaN or infinite weights; the model "
@@ -97,7 +129,7 @@ def map_layer(
     bias_mant, bias_exp = split_mant_exp(np.round(g * (p["b"] - q / 2) * unit))
     shared_fixed = dict(
         du_ip=d_eff - 1, du_fb=d_eff - 1, dv=DECAY_UNITY, w_fb=-round(q * unit), vth=0,
-        bias_mant=bias_mant, bias_exp=bias_exp, weight_exp=-1,
+        bias_mant=bias_mant, bias_exp=bias_exp, weight_exp=exps["W"],
     )  # fmt: skip
     if recurrent or index:
         gain = g_float * q_float
@@ -105,7 +137,7 @@ def map_layer(
         fixed_params = dict(shared_fixed, du_in=d_eff - 1, weights=mantissas["W"])
         if recurrent:
             float_params["rec_weights"] = gain * p["U"]
-            fixed_params.update(rec_weights=mantissas["U"], rec_weight_exp=-1)
+            fixed_params.update(rec_weights=mantissas["U"], rec_weight_exp=exps["U"])
     else:
         float_params = dict(shared_float, du_in=1.0, weights=g_float * p["W"], num_message_bits=24)
         fixed_params = dict(shared_fixed, du_in=DECAY_UNITY - 1, weights=mantissas["W"])
@@ -114,9 +146,10 @@ def map_layer(
     report = dict(
         g=g,
         D=d_eff,
-        weight_exp=-1,
+        weight_exp=exps["W"],
         max_k=float(max(np.abs(m).max() for m in mantissas.values()) / 2),
-        weight_error=0.0,  # 3-bit weights k/8 are the mantissas 2k, exactly
+        # 3-bit weights k/8 are the mantissas 2k, exactly
+        weight_error=0.0 if quantized is None else max(m.error for m in quantized),
         headroom=STATE_MAX / (largest * unit),
     )
     n, n_in = p["W"].shape

@@ -90,6 +90,12 @@ class _LowPassLayer(nn.Module):
             out.append(h)
         return torch.stack(out, dim=-1)
 
+    def events(self, h: torch.Tensor) -> torch.Tensor:
+        """The spikes per step of the ΣΔ neurons that decode ``h``: ``h / 6``. A ΣΔ neuron whose
+        feedback decays by ``g`` per step and adds ``q = 6 g`` per spike holds a decoded value
+        ``d`` at ``d g / q = d / 6`` spikes per step (``docs/lprnn_mapping.md``)."""
+        return h / ACT_MAX
+
 
 class LpLinear(_LowPassLayer):
     """Feed-forward low-pass layer: ``h_t = a h_{t-1} + (1 - a) f(W x_t + b)``."""

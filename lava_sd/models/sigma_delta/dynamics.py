@@ -30,9 +30,12 @@ from lava_sd.fixed_point import (
     ACT_SHIFT,
     STATE_MAX,
     VTH_SHIFT,
+    as_int64,
     decay,
+    namespace,
     saturate24,
     scaled_bias,
+    squeeze_constant,
     wrap24,
 )
 from lava_sd.layer.spec import (
@@ -102,16 +105,7 @@ def fixed_params(
     step instead of one over the whole population.
     """
     values = (du_in, du_ip, du_fb, dv, w_fb, vth, scaled_bias(bias_mant, bias_exp))
-    return FixedParams(*(_squeeze_constant(np.asarray(v, dtype=np.int64)) for v in values))
-
-
-def _squeeze_constant(x: np.ndarray) -> np.ndarray:
-    """``x`` with every axis along which it is constant reduced to length 1."""
-    for axis in range(x.ndim):
-        first = x.take([0], axis=axis)
-        if x.shape[axis] > 1 and np.array_equal(x, np.broadcast_to(first, x.shape)):
-            x = first
-    return x
+    return FixedParams(*(squeeze_constant(np.asarray(v, dtype=np.int64)) for v in values))
 
 
 def feedback_float(i_fb: Any, s: Any, du_fb: Any, w_fb: Any) -> Any:
@@ -119,9 +113,7 @@ def feedback_float(i_fb: Any, s: Any, du_fb: Any, w_fb: Any) -> Any:
     return leak(i_fb, du_fb) + w_fb * s
 
 
-def feedback_fixed(
-    i_fb: np.ndarray, s: np.ndarray, du_fb: np.ndarray, w_fb: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def feedback_fixed(i_fb: Any, s: Any, du_fb: Any, w_fb: Any) -> tuple[Any, Any]:
     """Integer self-feedback update (wraps at 24 bits); returns ``(i_fb, overflowed)``."""
     return wrap24(decay(i_fb, du_fb + 1) + w_fb * s)
 
@@ -152,9 +144,10 @@ def step_float(
 
 
 def step_fixed(
-    state: SigmaDeltaState, a_in: np.ndarray, p: FixedParams
-) -> tuple[SigmaDeltaState, tuple[np.ndarray, ...]]:
-    """One integer step, bit-accurate to the rules in ``docs/fixed_point.md``.
+    state: SigmaDeltaState, a_in: Any, p: FixedParams
+) -> tuple[SigmaDeltaState, tuple[Any, ...]]:
+    """One integer step, bit-accurate to the rules in ``docs/fixed_point.md`` (numpy int64
+    arrays, or torch int64 tensors with the parameters as tensors).
 
     Args:
         state: previous state (integer arrays).
@@ -165,15 +158,16 @@ def step_fixed(
         ``(new_state, overflow)``: the state as int64 and, for ``i_in``, ``i_ip``, ``i_fb`` and
         ``v``, a boolean mask of neurons where it wrapped or saturated in this step.
     """
-    a_in = np.asarray(a_in, dtype=np.int64)
+    a_in = as_int64(a_in, like=state.i_in)
     i_in, of_in = wrap24(decay(state.i_in, p.du_in + 1) + (a_in << ACT_SHIFT))
     i_ip, of_ip = saturate24(decay(state.i_ip, p.du_ip + 1) + i_in + p.bias)
-    i_ip = np.maximum(i_ip, 0)
+    i_ip = i_ip.clip(min=0)
     i_fb, of_fb = feedback_fixed(state.i_fb, state.s, p.du_fb, p.w_fb)
     v, of_v = saturate24(decay(state.v, p.dv) + i_ip + i_fb)
-    v = np.maximum(v, 0)
+    v = v.clip(min=0)
     spiking = v > (p.vth << VTH_SHIFT)
-    new = SigmaDeltaState(i_in, i_ip, i_fb, np.where(spiking, 0, v), spiking.astype(np.int64))
+    xp = namespace(v)
+    new = SigmaDeltaState(i_in, i_ip, i_fb, xp.where(spiking, 0, v), as_int64(spiking))
     return new, (of_in, of_ip, of_fb, of_v)
 
 

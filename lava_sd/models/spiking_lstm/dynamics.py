@@ -29,7 +29,9 @@ from lava_sd.fixed_point import (
     ACT_SHIFT,
     STATE_MAX,
     VTH_SHIFT,
+    as_int64,
     decay,
+    namespace,
     saturate24,
     scaled_bias,
     wrap24,
@@ -102,22 +104,24 @@ def step_float(
 
 
 def step_fixed(
-    state: SpikingLSTMState, a_in: np.ndarray, p: SpikingLSTMParams
-) -> tuple[SpikingLSTMState, tuple[np.ndarray, ...]]:
-    """One integer step, bit-accurate to ``docs/fixed_point.md``.
+    state: SpikingLSTMState, a_in: Any, p: SpikingLSTMParams
+) -> tuple[SpikingLSTMState, tuple[Any, ...]]:
+    """One integer step, bit-accurate to ``docs/fixed_point.md`` (numpy int64 arrays, or torch
+    int64 tensors with the parameters as tensors).
 
     Returns:
         ``(new_state, overflow)``: int64 state and masks of neurons where ``i`` or ``ahp``
         wrapped or ``v`` saturated in this step.
     """
-    a_in = np.asarray(a_in, dtype=np.int64)
+    a_in = as_int64(a_in, like=state.i)
     i, of_i = wrap24(decay(state.i, p.du + 1) + (a_in << ACT_SHIFT))
     ahp, of_a = wrap24(decay(state.ahp, p.da + 1) - p.w_ahp * state.s)
     v, of_v = saturate24(decay(state.v, p.dv) + i + ahp + p.bias)
-    v = np.where(state.ref > 0, 0, v)
-    s = (v > (p.vth << VTH_SHIFT)).astype(np.int64)
-    ref = np.where(s > 0, p.n_ref, np.maximum(state.ref - 1, 0))
-    return SpikingLSTMState(i, ahp, np.where(s > 0, 0, v), ref, s), (of_i, of_a, of_v)
+    xp = namespace(v)
+    v = xp.where(state.ref > 0, 0, v)
+    s = as_int64(v > (p.vth << VTH_SHIFT))
+    ref = xp.where(s > 0, p.n_ref, (state.ref - 1).clip(min=0))
+    return SpikingLSTMState(i, ahp, xp.where(s > 0, 0, v), ref, s), (of_i, of_a, of_v)
 
 
 def float_params(v: Mapping[str, Any]) -> SpikingLSTMParams:

@@ -2,19 +2,31 @@
 
 Float: the torch parameters as they are (the bias is the layer's; the neuron parameters are the
 fixed ``SpikingLSTMConfig`` ones, on the 1/4096 grid in both forms). Fixed: state unit
-``U = vth << 6`` per threshold, weights as even 8-bit mantissas with one exponent per matrix
-(``lava_sd.layer.mapping.map_synapses``).
+``U = vth << 6`` per threshold, weights as even 8-bit mantissas (or of the classifier's
+``weight_bits``) with one exponent per matrix (``lava_sd.layer.mapping``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from lava_sd.checks import ParameterError
 from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
-from lava_sd.layer.mapping import LayerMapping, as_numpy, map_synapses
+from lava_sd.layer.mapping import (
+    LayerMapping,
+    SynapticMatrix,
+    as_numpy,
+    map_synapses,
+    synapse_matrices,
+)
+
+
+def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
+    """The layer's input and recurrent matrices at the state unit of its threshold."""
+    return synapse_matrices(
+        "synapses.", None, layer.cell.config.unit(settings.vth),
+        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
+    )  # fmt: skip
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
@@ -22,23 +34,21 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
     layers = []
     for index, layer in enumerate(model.layers):
         syn = layer.synapses
-        w, b, rec = as_numpy(syn.weight), as_numpy(syn.bias), as_numpy(syn.recurrent_weight)
+        w, b = as_numpy(syn.weight), as_numpy(syn.bias)
         config = layer.cell.config
         if config.tau_i != 1:
             raise ParameterError("convert: the spiking LSTM bias mapping needs tau_i = 1.")
         unit = config.unit(settings.vth)
-        ones = np.ones(config.n)
         float_syn, fixed_syn, report = map_synapses(
-            w, rec, gain_float=ones, gain_fixed=ones, unit=unit,
-            input_scale=settings.input_scale if index == 0 else 1,
-        )  # fmt: skip
+            layer, matrices(layer, index, settings), bits=settings.weight_bits
+        )
         n, n_in = w.shape
         layers.append(
             LayerMapping(
                 "spiking_lstm",
                 n_in,
                 n,
-                rec is not None,
+                syn.recurrent_weight is not None,
                 {**config.float_params(), "bias_mant": b, "bias_exp": 0, **float_syn},
                 {**config.fixed_params(settings.vth, bias=b), **fixed_syn},
                 unit,
