@@ -79,7 +79,10 @@ def test_lava_fixed_holds_exactly_the_trained_weights(
                 target = matrix.target(mapping_values(layer, matrix))
                 first = terms[0][0] * 2.0 ** terms[0][1]
                 assert np.abs(held - target).max() < np.abs(first - target).max()
-            lava_values = held / matrix.factor
+            # the lpRNN's finer units (weights 2**s larger in a 2**s finer state unit)
+            lava_values = (
+                held / matrix.factor / 2 ** net.layers[index].report.get("finer_unit_bits", 0)
+            )
             if matrix.gain is not None:
                 lava_values = lava_values / matrix.gain[:, None]
             np.testing.assert_array_equal(

@@ -18,7 +18,9 @@ Lava's mixed-sign LSB drop), so a layer's state unit (integer per value unit) is
 ``U = 512 / (g q)`` for LpRNN and ``U = 512 X / g`` for LpLinear with inputs ``round(x X)``.
 With ``weight_bits`` (the classifier's, quantization-aware, or ``convert``'s) the integer weight
 is ``8 w`` in the same units, quantised like every other model's to even ``weight_bits``-bit
-mantissas with one exponent per matrix (``matrices``), instead of the 1/8 grid.
+mantissas with one exponent per matrix (``matrices``), instead of the 1/8 grid; where that
+exponent is negative, the layer's unit is made ``2**s`` finer (every exponent ``+ s``) as far as
+the state headroom allows (``_finer_units``), since Lava's Dense floors its output at ``2**exp``.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from lava_sd.layer.mapping import LayerMapping, SynapticMatrix, quantize_matrix
 
 ACT_MAX = 6.0
 WEIGHT_STEPS = 8  # 3 fractional bits
+HEADROOM_BITS = 2  # kept below the 24-bit range when weight_bits units are made finer
 
 
 def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
@@ -122,6 +125,12 @@ def map_layer(
                 )
     recurrent = "U" in p
     unit = 512.0 / (g * q) if index or recurrent else 512.0 * x_scale / g
+    largest = max(peak, ACT_MAX)
+    shift = 0
+    if quantized is not None:  # finer units instead of a Dense output floored at 2**exp
+        shift = _finer_units([exps[key] for key in mantissas], STATE_MAX / (largest * unit))
+        exps = {key: exp + shift for key, exp in exps.items()}
+        unit *= 2**shift
     shared_float = dict(
         du_ip=g_float, du_fb=g_float, dv=1.0, w_fb=-q_float, vth=0.0, bias_exp=0,
         bias_mant=g_float * (p["b"] - q_float / 2),
@@ -142,7 +151,6 @@ def map_layer(
         float_params = dict(shared_float, du_in=1.0, weights=g_float * p["W"], num_message_bits=24)
         fixed_params = dict(shared_fixed, du_in=DECAY_UNITY - 1, weights=mantissas["W"])
         fixed_params["num_message_bits"] = 24
-    largest = max(peak, ACT_MAX)
     report = dict(
         g=g,
         D=d_eff,
@@ -151,9 +159,22 @@ def map_layer(
         # 3-bit weights k/8 are the mantissas 2k, exactly
         weight_error=0.0 if quantized is None else max(m.error for m in quantized),
         headroom=STATE_MAX / (largest * unit),
+        finer_unit_bits=shift,
     )
     n, n_in = p["W"].shape
     return LayerMapping("lprnn", n_in, n, recurrent, float_params, fixed_params, unit, unit, report)
+
+
+def _finer_units(exps: list[int], headroom: float) -> int:
+    """How many bits finer a layer's state unit can be: the integer weights of ``weight_bits``
+    mantissas are ``m 2**exp``, and Lava's Dense floors its output at ``2**exp`` when ``exp <
+    0``: a bias of half that step per step, which the two low-pass stages amplify by
+    ``1 / g**2`` (about -0.4 value units per neuron in the 8-bit HAR network). Each bit of
+    headroom (``STATE_MAX`` over the largest state) moves every exponent of the layer up by one,
+    until none is negative, keeping ``HEADROOM_BITS`` (without them the 8-bit HAR network's
+    input layer saturated: 82 228 neuron-steps at none, 294 at one, 0 at two)."""
+    spare_bits = int(np.floor(np.log2(headroom))) - HEADROOM_BITS
+    return max(0, min(-min(exps), spare_bits))
 
 
 def _pre_activation_peaks(model: Any, calibration: np.ndarray | None) -> list[float]:

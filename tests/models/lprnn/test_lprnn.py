@@ -11,6 +11,7 @@ from lava.proc.io.source import RingBuffer as Source
 
 import lava_sd
 from lava_sd import BatchDense, Classifier, ParameterError, SigmaDelta, convert
+from lava_sd.simulate import simulate
 
 STATES = ("i_in", "i_ip", "i_fb", "v")
 
@@ -127,6 +128,38 @@ def test_converted_network_follows_the_ann(rng: np.random.Generator) -> None:
         assert corr > 0.9, (backend, corr)
         assert rel < 1 / 3, (backend, rel)
         assert out.overflow_steps == 0
+
+
+def test_narrow_weights_use_the_headroom_instead_of_a_floored_dense(
+    rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At ``weight_bits=8`` the integer weights of a float-trained lpRNN have negative exponents,
+    and Lava's Dense floors its output at ``2**exp``: a bias the two low-pass stages amplify by
+    ``1 / g**2``. ``convert`` makes a layer's unit finer by the spare bits of its headroom
+    (two kept), so Lava fixed point decodes what Lava float does, about ten times closer than
+    in the coarse units (``HEADROOM_BITS`` large: no finer units, the earlier mapping)."""
+    from lava_sd.models.lprnn import mapping
+
+    model = Classifier("lprnn", 4, (12, 10), 3, frame_steps=4, frame_offset=2, frac_bits=None)
+    with torch.no_grad():
+        for layer in model.layers:
+            layer.bias.fill_(1.0)
+    x = rng.normal(0, 1.0, (8, 4, 20))
+    lengths = np.full(8, 20)
+    errors, default = {}, mapping.HEADROOM_BITS
+    for kept in (default, 99):
+        monkeypatch.setattr(mapping, "HEADROOM_BITS", kept)
+        net = convert(model, weight_bits=8)
+        fixed = simulate(net, x, lengths, "fixed")
+        decoded = fixed.readout_sums[-1] / net.layers[-1].unit / 20
+        exact = simulate(net, x, lengths, "float").readout_sums[-1] / 20
+        errors[kept] = np.sqrt(np.mean((decoded - exact) ** 2)) / exact.std()
+        assert sum(fixed.overflow_steps[-1]) == 0
+        shifts = [layer.report["finer_unit_bits"] for layer in net.layers]
+        print("HEADROOM_BITS", kept, "shifts", shifts, "relative RMS error", errors[kept])
+        if kept == default:
+            assert shifts[1] > 0 and all(layer.report["headroom"] >= 4 for layer in net.layers)
+    assert errors[default] < 0.15 < errors[99]
 
 
 def test_convert_round_trip_parameters() -> None:
