@@ -84,10 +84,18 @@ class RecurrentSynapses(nn.Module):
             self.recurrent_weight = nn.Parameter(torch.empty(n, n))
             nn.init.orthogonal_(self.recurrent_weight, gain=0.5)
 
-    def run(self, x: torch.Tensor, cell: nn.Module) -> torch.Tensor:
-        """Run ``cell`` over ``x`` ``(batch, n_in, T)``; returns spikes ``(batch, n, T)``."""
+    def run(
+        self, x: torch.Tensor, cell: nn.Module, *, bias_in_current: bool = True
+    ) -> torch.Tensor:
+        """Run ``cell`` over ``x`` ``(batch, n_in, T)``; returns spikes ``(batch, n, T)``.
+
+        ``bias_in_current=False``: ``I_t`` leaves the bias out and the cell gets it as
+        ``cell(I_t, state, bias)`` (the LIF adds it to ``v``, as Lava's LIF does)."""
         check_sequence(f"{type(cell).__name__} layer", x, self.n_in)
-        drive = torch.einsum("oi,bit->bot", self.weight, x) + self.bias[None, :, None]
+        drive = torch.einsum("oi,bit->bot", self.weight, x)
+        if bias_in_current:
+            drive = drive + self.bias[None, :, None]
+        extra = () if bias_in_current else (self.bias,)
         state: Any = None
         spikes = x.new_zeros(x.shape[0], self.n)
         out = []
@@ -95,6 +103,6 @@ class RecurrentSynapses(nn.Module):
             current = drive[..., t]
             if self.recurrent_weight is not None:
                 current = current + spikes @ self.recurrent_weight.T
-            spikes, state = cell(current, state)
+            spikes, state = cell(current, state, *extra)
             out.append(spikes)
         return torch.stack(out, dim=-1)

@@ -7,14 +7,12 @@ as D - 1, ``dv`` as D), one state unit per layer ``U = (vth << 6) / theta_max`` 
 as ``bias_mant << bias_exp`` in state units, weights as even 8-bit mantissas (or of the
 classifier's ``weight_bits``) with one exponent per matrix (``lava_sd.layer.mapping``).
 
-The synaptic bias ``b`` of the torch layer enters Lava's ``v`` together with ``v_bias``: the
-same as torch's ``u`` only when ``du = 1`` (the default ``tau_u = 1``), where ``u`` holds
-exactly this step's input.
+The trained bias ``b`` of the torch layer enters Lava's ``v`` together with ``v_bias``, as it
+enters torch's ``v``.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -56,13 +54,6 @@ def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
         d_u = np.clip(np.round(du * DECAY_UNITY), 1, DECAY_UNITY).astype(np.int64)
         d_v = np.clip(np.round(dv * DECAY_UNITY), 0, DECAY_UNITY).astype(np.int64)
         bias = b + v_bias
-        if np.any(du < 1) and np.any(b != 0):
-            warnings.warn(
-                f"convert: LIF layer {index} has a synaptic current (tau_u > 1) and a trained "
-                "bias: torch adds the bias to the current u, Lava's LIF adds it to v, so Lava "
-                "will differ from torch. Train with tau_u = 1 or without a bias.",
-                stacklevel=2,
-            )
         bias_mant, bias_exp = split_mant_exp(np.round(bias * unit))
         float_syn, fixed_syn, report = map_synapses(
             layer, matrices(layer, index, settings), bits=settings.weight_bits

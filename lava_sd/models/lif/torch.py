@@ -3,9 +3,12 @@
 The update lives in ``lava_sd.models.lif.dynamics`` (shared with the Lava ``floating_pt`` model);
 the neuron parameters come from ``LIFConfig`` and are fixed, the weights and biases are trained::
 
-    u <- u (1 - du) + I_t                             # I_t = W x_t + b + V s_{t-1}
-    v <- v (1 - dv) + u + v_bias  [- s_{t-1} theta]   # reset "subtract"; v_bias 0 unless
-                                                      # set (e.g. a NIR graph's v_leak)
+    u <- u (1 - du) + I_t                             # I_t = W x_t + V s_{t-1}
+    v <- v (1 - dv) + u + b + v_bias  [- s_{t-1} theta]   # reset "subtract"; v_bias 0
+                                                      # unless set (a NIR graph's v_leak)
+
+The trained bias ``b`` acts on ``v``, as Lava's LIF ``bias`` does, so a layer with a synaptic
+current (``tau_u > 1``) runs in Lava as trained.
     s  = H(v - theta);  v <- 0 where s       # reset "zero"; H with the SLAYER surrogate
 """
 
@@ -62,16 +65,21 @@ class LIFCell(nn.Module):
         return LIFState(*(zeros.clone() for _ in LIFState._fields))
 
     def forward(
-        self, current: torch.Tensor, state: LIFState | None = None
+        self,
+        current: torch.Tensor,
+        state: LIFState | None = None,
+        bias: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, LIFState]:
-        """Advance one step (the bias is in ``current``): ``(spikes, new_state)``."""
+        """Advance one step: ``(spikes, new_state)``; ``bias`` ``(n,)`` is added to ``v`` with
+        ``v_bias``."""
         if current.ndim != 2 or current.shape[1] != self.n:
             raise ValueError(
                 f"LIFCell: input must have shape (batch, {self.n}), got {tuple(current.shape)}."
             )
         if state is None:
             state = self.initial_state(current.shape[0])
-        params = LIFParams(self.du, self.dv, self.vth, self.v_bias, self.subtract)
+        v_bias = self.v_bias if bias is None else self.v_bias + bias
+        params = LIFParams(self.du, self.dv, self.vth, v_bias, self.subtract)
         new = step_float(state, current, params, spike_fn=spike)
         return new.s, new
 
@@ -97,7 +105,7 @@ class LIFLayer(nn.Module):
     def forward(self, x: torch.Tensor, frame_steps: int = 1) -> torch.Tensor:
         """Spikes ``(batch, n, T)`` for input ``x`` ``(batch, n_in, T)`` (one neuron update per
         step: ``frame_steps`` does not change the dynamics)."""
-        return self.synapses.run(x, self.cell)
+        return self.synapses.run(x, self.cell, bias_in_current=False)
 
 
 def build_layer(

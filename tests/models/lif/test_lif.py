@@ -112,12 +112,25 @@ def test_per_neuron_parameters_map_and_survive_a_checkpoint(tmp_path, rng) -> No
                                loaded(torch.from_numpy(x), lengths))  # fmt: skip
 
 
-def test_bias_with_a_synaptic_current_warns() -> None:
-    """torch adds the layer bias to u, Lava's LIF to v: equal only for tau_u = 1."""
+def test_trained_bias_acts_on_v_in_torch_as_in_lava(rng: np.random.Generator) -> None:
+    """The trained bias acts on ``v`` in torch, as Lava's LIF ``bias`` does: with a synaptic
+    current (``tau_u = 4``, where a bias in ``u`` would add up to four times itself) Lava float
+    gives torch's logits, and ``convert`` has nothing to warn about."""
+    import warnings
+
     import torch
 
-    model = lava_sd.Classifier("lif", 3, (4,), 2, tau_u=4.0)
+    model = lava_sd.Classifier("lif", 3, (6, 5), 2, tau_u=4.0, seed=3).double()
     with torch.no_grad():
-        model.layers[0].synapses.bias.fill_(0.1)
-    with pytest.warns(UserWarning, match="tau_u > 1"):
-        lava_sd.convert(model)
+        for layer in model.layers:
+            layer.synapses.bias.fill_(0.05)
+    x = rng.normal(0.5, 1.0, (4, 3, 12))
+    lengths = np.array([12, 9, 11, 12])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        net = lava_sd.convert(model)
+    lava = net.run(x, lengths, backend="float")
+    assert all(s.sum() > 0 for s in lava.spikes), "every layer must spike"
+    with torch.no_grad():
+        logits = model(torch.from_numpy(x), torch.from_numpy(lengths)).numpy()
+    np.testing.assert_allclose(lava.logits, logits, rtol=1e-6, atol=1e-9)
