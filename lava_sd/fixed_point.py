@@ -87,6 +87,8 @@ def within(x: Any, low: int, high: int) -> bool:
 
 
 _CLEAR: dict[tuple[Any, ...], Any] = {}
+_CLEAR_LIMIT = 64  # shapes kept; beyond, the cache starts again (a forgotten mask still reads
+# as clear through its values: ``overflow_any`` then looks at them)
 
 
 def _clear_key(x: Any) -> tuple[Any, ...]:
@@ -100,6 +102,8 @@ def clear_mask(like: Any) -> Any:
     key = _clear_key(like)
     mask = _CLEAR.get(key)
     if mask is None:
+        if len(_CLEAR) >= _CLEAR_LIMIT:
+            _CLEAR.clear()
         if namespace(like) is np:
             mask = np.zeros(like.shape, dtype=bool)
             mask.flags.writeable = False

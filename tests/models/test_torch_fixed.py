@@ -211,6 +211,18 @@ def test_clear_masks_are_shared_and_read_only() -> None:
     assert not overflow_any(clear_mask(t)) and overflow_any(torch.ones(2, dtype=torch.bool))
 
 
+def test_clear_mask_cache_stays_bounded() -> None:
+    """A process that sees many batch shapes keeps at most ``_CLEAR_LIMIT`` masks, and a mask
+    dropped from the cache still reads as clear."""
+    from lava_sd import fixed_point
+
+    first = clear_mask(np.zeros((1, 3), dtype=np.int64))
+    for batch in range(2, 3 * fixed_point._CLEAR_LIMIT):
+        clear_mask(np.zeros((batch, 3), dtype=np.int64))
+    assert len(fixed_point._CLEAR) <= fixed_point._CLEAR_LIMIT
+    assert not overflow_any(first) and not first.any()
+
+
 @pytest.mark.parametrize("bits, peak", [(0, 1), (8, 200), (24, 2**23 - 1), (24, 2**40)])
 def test_dense_on_tensors_in_every_exact_type(rng: np.random.Generator, bits, peak) -> None:  # noqa: ANN001
     """float32, float64 and int64 products (by the largest partial sum) equal numpy's, and
