@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from lava_sd.bench.common import (
     evaluate_lava,
     save_figure,
     shown_path,
+    write_json,
 )
 from lava_sd.bench.qat import CHECKPOINTS, DATA, Data, QatRow, fit_and_save, torch_accuracy
 from lava_sd.commands.arguments import positive_int
@@ -201,8 +201,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "models": models,
     }
     out = args.out_dir / f"activity_{args.benchmark}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    write_json(out, report)
     plot_activity(report, out.with_suffix(".png"))
     print(f"wrote {out} and {out.with_suffix('.png')}")
     return report

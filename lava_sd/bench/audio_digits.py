@@ -19,7 +19,6 @@ synaptic operations, dense MACs and activity sparsity (fixed_pt, each sample's o
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from lava_sd.bench.common import (
     lava_entry,
     rows,
     torch_accuracies,
+    write_json,
 )
 from lava_sd.commands.arguments import positive_int
 from lava_sd.data import load_spoken_digits, stratified_split
@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     figure = args.out.with_suffix(".png")
     retrain = set(args.models if args.train == [] else args.train or [])
     splits = load_spoken_digits(seed=SEED)
-    entries = {}
+    entries, sample = {}, None
     for row in rows(BENCHMARK):
         if row.label not in args.models:
             continue
@@ -158,10 +158,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if row.label in retrain:
             train_row(row, splits, weights, progress=True)
         entry, model, net, (x, lengths, _) = evaluate_row(row, splits, weights, args.n_test)
-        if row.spec.readout == "decoded":
-            from lava_sd.bench.audio_figure import plot_audio
-
-            plot_audio(entry, net, model, x[0], int(lengths[0]), figure)
+        if row.spec.readout == "decoded":  # the ΣΔ-lpRNN: its traces in the figure
+            sample = (net, model, x[0], int(lengths[0]))
         entries[row.label] = entry
         print_table(entry)
     report = {
@@ -172,9 +170,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "command": " ".join(["lava-sd bench audio", *argv]),
         "models": entries,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.out}" + (f" and {figure}" if figure.exists() else ""))
+    write_json(args.out, report)
+    if entries:
+        from lava_sd.bench.audio_figure import plot_audio
+
+        plot_audio(entries, figure, sample)
+    print(f"wrote {args.out}" + (f" and {figure}" if entries else ""))
     return report
 
 

@@ -1,4 +1,5 @@
-"""Figure of the spoken-digits benchmark: accuracy bars, a spike raster and decoded vs ANN."""
+"""Figure of the spoken-digits benchmark: every model's accuracy and operations, and the ΣΔ-lpRNN's
+spike raster and decoded value against its ANN on one recording."""
 
 from __future__ import annotations
 
@@ -38,42 +39,71 @@ def ann_trace(model: Classifier, x: np.ndarray, length: int, k: int) -> np.ndarr
 
 
 def plot_audio(
-    entry: dict[str, Any],
-    net: Network,
-    model: Classifier,
-    x: np.ndarray,
-    length: int,
+    models: dict[str, dict[str, Any]],
     path: Path,
+    sample: tuple[Network, Classifier, np.ndarray, int] | None = None,
 ) -> Path:
-    """Save the three-panel benchmark figure to ``path``."""
+    """Save the benchmark figure to ``path``: test accuracy of every model in torch, Lava float
+    and Lava fixed point; synaptic operations against dense MACs per recording; and, given
+    ``sample`` = ``(net, model, x, length)`` of the ΣΔ-lpRNN, its first layer's spikes and its
+    last layer's decoded value against the ANN on that recording."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    traces = sample_traces(net, x, length)
-    ann = ann_trace(model, x, length, net.frame_steps)
-    fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
-    names = ["ANN float", "ANN 3-bit", "Lava float", "Lava fixed"]
-    keys = ["acc_ann_float", "acc_ann_quant", "acc_lava_float", "acc_lava_fixed"]
-    values = [100 * entry[k] for k in keys]
-    bars = axes[0].bar(names, values, color=["C7", "C0", "C1", "C3"])
-    axes[0].bar_label(bars, fmt="%.1f")
-    axes[0].set(ylim=(min(values) - 5, 100.5), ylabel="test accuracy (%)", title="Spoken digits")
-    spikes = traces["spikes"][0]
-    t_idx, n_idx = np.nonzero(spikes.T)
-    axes[1].scatter(t_idx, n_idx, s=1, marker="|", color="k")
-    axes[1].set(xlabel="SNN step", ylabel="neuron", title="Layer 1 spikes (one sample, fixed_pt)")
-    active = np.argsort(ann.mean(1))[-3:]
-    steps = np.arange(ann.shape[1])
-    for j, unit in enumerate(active):
-        color = f"C{j}"
-        axes[2].plot(steps, ann[unit], color=color, lw=2, label=f"ANN h, unit {unit}")
-        axes[2].step(steps, traces["decoded"][unit, : len(steps)], color=color, lw=0.8, ls="--")
-    axes[2].set(xlabel="SNN step", ylabel="value", title="Last layer: decoded (dashed) vs ANN")
-    axes[2].legend(fontsize=8)
+    names = list(models)
+    fig, axes = plt.subplots(2 if sample else 1, 2, figsize=(14, 8.4 if sample else 4.2),
+                             squeeze=False)  # fmt: skip
+    pos, width = np.arange(len(names)), 0.27
+
+    entries = [models[n] for n in names]
+    columns = {  # torch: the network Lava runs (the lpRNN's 3-bit one)
+        "torch": [e["acc_ann_float"] if e["acc_ann_quant"] is None else e["acc_ann_quant"]
+                  for e in entries],
+        "Lava float": [e["acc_lava_float"] for e in entries],
+        "Lava fixed": [e["acc_lava_fixed"] for e in entries],
+    }  # fmt: skip
+    lowest = 100 * min(min(values) for values in columns.values())
+    for j, (label, values) in enumerate(columns.items()):
+        values = [100 * v for v in values]
+        bars = axes[0, 0].bar(pos + (j - 1) * width, values, width, label=label)
+        axes[0, 0].bar_label(bars, fmt="%.1f", fontsize=7)
+    axes[0, 0].set_xticks(pos, names)
+    axes[0, 0].set(ylim=(lowest - 3, 100.5), ylabel="test accuracy (%)",
+                   title="Spoken digits: 600 test recordings")  # fmt: skip
+    axes[0, 0].legend(fontsize=8, loc="lower right")
+    axes[0, 1].bar(pos - 0.2, [models[n]["synops_per_sample"] for n in names], 0.4,
+                   label="synaptic operations (Lava fixed)")  # fmt: skip
+    axes[0, 1].bar(pos + 0.2, [models[n]["dense_macs_per_sample"] for n in names], 0.4,
+                   label="dense MACs")  # fmt: skip
+    axes[0, 1].set_yscale("log")
+    axes[0, 1].set_xticks(pos, names)
+    axes[0, 1].set(title="operations per recording")
+    axes[0, 1].legend(fontsize=8)
+    if sample:
+        _plot_sample(axes[1], *sample)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _plot_sample(axes: Any, net: Network, model: Classifier, x: np.ndarray, length: int) -> None:
+    """The ΣΔ-lpRNN on one recording: layer 1's spike raster, the last layer decoded vs ANN."""
+    traces = sample_traces(net, x, length)
+    ann = ann_trace(model, x, length, net.frame_steps)
+    t_idx, n_idx = np.nonzero(traces["spikes"][0].T)
+    axes[0].scatter(t_idx, n_idx, s=1, marker="|", color="k")
+    axes[0].set(xlabel="SNN step", ylabel="neuron",
+                title="ΣΔ-lpRNN layer 1 spikes (one recording, fixed_pt)")  # fmt: skip
+    active = np.argsort(ann.mean(1))[-3:]
+    steps = np.arange(ann.shape[1])
+    for j, unit in enumerate(active):
+        color = f"C{j}"
+        axes[1].plot(steps, ann[unit], color=color, lw=2, label=f"ANN h, unit {unit}")
+        axes[1].step(steps, traces["decoded"][unit, : len(steps)], color=color, lw=0.8, ls="--")
+    axes[1].set(xlabel="SNN step", ylabel="value",
+                title="ΣΔ-lpRNN last layer: decoded (dashed) vs ANN")  # fmt: skip
+    axes[1].legend(fontsize=8)

@@ -10,6 +10,7 @@ changes. Each row's checkpoint is ``<weights_dir>/<benchmark>_<label>.npz``.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,4 +186,12 @@ def save_figure(fig: Any, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+    return path
+
+
+def write_json(path: Path, report: dict[str, Any], *, ensure_ascii: bool = True) -> Path:
+    """Write a benchmark report as indented JSON (numpy scalars as floats), creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, default=float, ensure_ascii=ensure_ascii)
+    path.write_text(text + "\n")
     return path

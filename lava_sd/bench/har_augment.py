@@ -12,14 +12,13 @@ by side (torch, one thread each), then run in Lava floating_pt and fixed_pt. Wri
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from lava_sd.bench.common import RESULTS
+from lava_sd.bench.common import RESULTS, write_json
 from lava_sd.bench.har_watch import (
     AUGMENT,
     VALIDATION,
@@ -84,8 +83,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "candidates": rows,
         "chosen": max(rows, key=lambda name: rows[name]["acc_torch"]),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     print(f"chosen: {report['chosen']} (highest torch accuracy on subject 8); wrote {args.out}")
     return report
 

@@ -10,7 +10,6 @@ The fixed benchmark split stays subjects 9-10 (``har_watch``); this is context f
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.bench.common import RESULTS, SEED
+from lava_sd.bench.common import RESULTS, SEED, write_json
 from lava_sd.bench.har_baseline import random_forest_baseline
 from lava_sd.bench.har_watch import (
     AUGMENT,
@@ -104,8 +103,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "folds": folds,
         "summary": summary,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     for key, value in summary.items():
         print(f"{key}: {value['mean']:.3f} +- {value['std']:.3f}")
     print(f"wrote {args.out}")

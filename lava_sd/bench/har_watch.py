@@ -19,7 +19,6 @@ of ``audio_digits.json``) and ``har_watch.png``.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from lava_sd.bench.common import (
     lava_entry,
     n_parameters,
     rows,
+    write_json,
 )
 from lava_sd.bench.har_baseline import random_forest_baseline
 from lava_sd.commands.arguments import positive_int
@@ -217,8 +217,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         # The same forest trained on the networks' augmented training windows.
         "baseline_random_forest_augmented": baseline_augmented,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    write_json(args.out, report)
     from lava_sd.bench.har_figure import plot_har
 
     y_test = splits.y_test[:n_test]

@@ -21,7 +21,6 @@ float and Lava fixed accuracy (HAR: macro-F1 too), synaptic operations and train
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -40,6 +39,7 @@ from lava_sd.bench.common import (
     lava_entry,
     save_figure,
     shown_path,
+    write_json,
 )
 from lava_sd.commands.arguments import positive_int
 from lava_sd.metrics import macro_f1
@@ -306,8 +306,7 @@ def write_report(
         "models": entries,
     }
     out = out_dir / f"qat_{benchmark}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2, default=float) + "\n")
+    write_json(out, report)
     plot_qat(report, out.with_suffix(".png"))
     print(f"wrote {out} and {out.with_suffix('.png')}")
     return report

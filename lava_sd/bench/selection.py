@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.bench.common import RESULTS, SEED, lava_entry, n_parameters
+from lava_sd.bench.common import RESULTS, SEED, lava_entry, n_parameters, write_json
 from lava_sd.checks import ParameterError
 from lava_sd.registry import get_model
 
@@ -145,8 +145,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "chosen": best["settings"],
     }
     out = args.out or RESULTS / f"selection_{args.benchmark}_{args.model}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    write_json(out, report)
     print(f"chosen: {best['settings']}; wrote {out}")
     return report
 

@@ -8,7 +8,6 @@ the difference. Writes ``benchmarks/results/sigma_delta_speed.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from lava.proc.io.sink import RingBuffer as Sink
 from lava.proc.io.source import RingBuffer as Source
 from tqdm.auto import tqdm
 
+from lava_sd.bench.common import write_json
 from lava_sd.commands.arguments import positive_int
 from lava_sd.harness import drive
 from lava_sd.models.sigma_delta.config import SigmaDeltaConfig
@@ -95,8 +95,7 @@ def main(argv: list[str] | None = None) -> dict:
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "results": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     print(f"wrote {args.out}")
     return report
 

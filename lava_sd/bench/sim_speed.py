@@ -22,7 +22,6 @@ batch, per sample), and a plot of the cost per sample-step against the batch siz
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -333,8 +332,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     for key in ("ratio_vs_numpy_floor_b256", "speedup_vs_builtin_b1"):
         ok = "met" if report["targets_met"][key] else "NOT met"
         print(f"{key} = {report[key]:.2f} (target {report['targets'][key]}: {ok})")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    from lava_sd.bench.common import write_json
+
+    write_json(args.out, report, ensure_ascii=False)
     figure = args.out.with_suffix(".png")
     plot(report, figure)
     print(f"wrote {args.out} and {figure}")

@@ -23,7 +23,6 @@ Writes ``benchmarks/results/torch_fixed_speed.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import sys
@@ -33,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from lava_sd.bench.common import RESULTS, SEED, WEIGHTS_DIR, rows
+from lava_sd.bench.common import RESULTS, SEED, WEIGHTS_DIR, rows, write_json
 from lava_sd.commands.arguments import positive_int
 from lava_sd.network import Network, NetworkOutput
 
@@ -182,8 +181,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "load_average_1_5_15_min_after": list(os.getloadavg()),
         },
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    write_json(args.out, report)
     print(f"wrote {args.out}")
     return report
 

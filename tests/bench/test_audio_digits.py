@@ -33,6 +33,14 @@ def test_smoke_run_on_20_test_samples(tmp_path: Path) -> None:
     assert out.with_suffix(".png").stat().st_size > 10_000
 
 
+def test_figure_compares_the_models_run_without_the_lprnn(tmp_path: Path) -> None:
+    """Without the ΣΔ-lpRNN (whose traces fill the second row) the figure holds the accuracy
+    and operation panels of the models run."""
+    out = tmp_path / "audio.json"
+    audio_digits.main(["--n-test", "8", "--models", "alif", "egru", "--out", str(out)])
+    assert out.with_suffix(".png").stat().st_size > 10_000
+
+
 def test_shipped_checkpoints_carry_their_settings() -> None:
     model = load(WEIGHTS_DIR / "audio_digits_lprnn.npz")
     assert (model.frame_steps, model.frame_offset) == (8, 4)
