@@ -273,6 +273,29 @@ def quantize_weights(
     return mant, exp
 
 
+def quantize_weight_terms(
+    target: np.ndarray, terms: int, bits: int = WEIGHT_BITS
+) -> tuple[list[tuple[np.ndarray, int]], np.ndarray]:
+    """``target ~ held = sum_k m_k 2**e_k`` in integer weight units: ``quantize_weights`` of
+    ``target``, then of what the terms before it miss (``target - held``), ``terms`` terms in
+    all (a term of zero mantissas once nothing is missing). Each term is one ``Dense``
+    connection; the last exponent bounds the error (``<= 2**e_last``).
+
+    Returns:
+        ``([(m_1, e_1), ...], held)``.
+
+    Raises:
+        ParameterError: as ``quantize_weights``.
+    """
+    held = np.zeros(np.shape(target))
+    out = []
+    for _ in range(terms):
+        mant, exp = quantize_weights(target - held, 1.0, bits)
+        out.append((mant, exp))
+        held = held + mant * 2.0**exp
+    return out, held
+
+
 def weight_mantissa_max(bits: int = WEIGHT_BITS) -> int:
     """The largest even ``bits``-bit weight mantissa, ``2**bits - 2`` (254 at 8 bits).
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from lava_sd.fixed_point import ACT_SHIFT, WEIGHT_BITS, quantize_weights
+from lava_sd.fixed_point import ACT_SHIFT, WEIGHT_BITS, quantize_weight_terms
 
 
 @dataclass(frozen=True)
@@ -109,16 +109,9 @@ def quantize_matrix(
     before it miss (``target - held``, in integer weight units), and ``dequantized`` and the
     error are those of the sum of all terms.
     """
-    bits = WEIGHT_BITS if bits is None else bits
-    gained = values if matrix.gain is None else matrix.gain[:, None] * values
-    mant, exp = quantize_weights(gained, matrix.factor, bits)
     target = matrix.target(values)
-    held = mant * 2.0**exp
-    rest = []
-    for _ in range(matrix.terms - 1):
-        rest_mant, rest_exp = quantize_weights(target - held, 1.0, bits)
-        rest.append((rest_mant, rest_exp))
-        held = held + rest_mant * 2.0**rest_exp
+    bits = WEIGHT_BITS if bits is None else bits
+    ((mant, exp), *rest), held = quantize_weight_terms(target, matrix.terms, bits)
     dequantized = held / matrix.factor
     if matrix.gain is not None:
         dequantized = dequantized / matrix.gain[:, None]

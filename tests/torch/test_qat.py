@@ -16,7 +16,7 @@ from toy_data import tones
 
 import lava_sd
 from lava_sd import REGISTRY, Classifier, ParameterError, convert, load
-from lava_sd.fixed_point import quantize_weights
+from lava_sd.fixed_point import quantize_weight_terms, quantize_weights
 from lava_sd.layer.mapping import matrix_values as mapping_values
 from lava_sd.layer.synapses import fixed_weights
 from lava_sd.torch.qat import quantized_tensors, settings_for
@@ -165,6 +165,24 @@ def test_quantize_weights_at_b_bits(rng: np.random.Generator) -> None:
             fixed_weights(lava_form + (1 << (8 - bits)), num_weight_bits=bits).sum()
             != (lava_form + (1 << (8 - bits))).sum()
         )  # one step finer would not survive Lava's truncation
+
+
+def test_quantize_weight_terms(rng: np.random.Generator) -> None:
+    """Each further term holds what the terms before it miss: the error shrinks term by term
+    and stays within the last exponent; nothing left gives a term of zeros."""
+    target = rng.normal(0, 300, (6, 5))
+    errors = []
+    for k in (1, 2, 3):
+        parts, held = quantize_weight_terms(target, k, 4)
+        assert len(parts) == k and held.shape == target.shape
+        np.testing.assert_array_equal(held, sum(m * 2.0**e for m, e in parts))
+        errors.append(np.abs(held - target).max())
+        assert errors[-1] <= 2.0 ** parts[-1][1]
+        assert all(np.abs(m).max() <= 14 and np.all(m % 2 == 0) for m, _ in parts)
+    assert errors[0] > errors[1] > errors[2]
+    (first, exp), (second, _) = quantize_weight_terms(np.array([[8.0, -4.0]]), 2)[0]
+    np.testing.assert_array_equal(first * 2.0**exp, [[8.0, -4.0]])
+    assert not second.any()
 
 
 def test_fit_at_4_bits_runs_in_lava_fixed_as_in_torch(rng: np.random.Generator) -> None:

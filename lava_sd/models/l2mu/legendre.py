@@ -31,7 +31,7 @@ from scipy.linalg import expm
 from scipy.special import eval_legendre
 
 from lava_sd.checks import ParameterError, check_finite
-from lava_sd.fixed_point import quantize_weights
+from lava_sd.fixed_point import quantize_weight_terms, quantize_weights
 
 DISCRETIZERS = ("zoh", "euler")
 DELAYS = (0.25, 0.5, 0.75, 1.0)  # fractions r of the window that the reports decode
@@ -387,15 +387,11 @@ def quantize_terms(
     ``terms`` times. Two terms are two ``Dense`` connections into the same neurons (16-bit
     weights from two 8-bit ones); the last term's exponent bounds the error (``<= 2**e_last``)."""
     k = _count("quantize_terms", "terms", terms)
-    rest = _array("quantize_terms", "W", W, tuple(range(1, 33)))
-    out = []
-    for _ in range(k):
-        if not np.any(rest):
-            break
-        mant, exp = quantize_dense(rest, scale)
-        out.append((mant, exp))
-        rest = rest - dequantize(mant, exp, scale)
-    return out
+    w = _array("quantize_terms", "W", W, tuple(range(1, 33)))
+    parts, _ = quantize_weight_terms(w * _positive("quantize_terms", "scale", scale), k)
+    while parts and not np.any(parts[-1][0]):  # nothing was left for it
+        parts.pop()
+    return [(mant, int(exp)) for mant, exp in parts]
 
 
 def _from_terms(
