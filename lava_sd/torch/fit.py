@@ -39,7 +39,7 @@ from lava_sd.data.normaliser import Normaliser
 from lava_sd.registry import get_model
 from lava_sd.torch import distributed as ddp
 from lava_sd.torch.classifier import Classifier
-from lava_sd.torch.recipe import one_thread, train_recipe
+from lava_sd.torch.recipe import check_recipe, one_thread, train_recipe
 
 MIN_STEPS = 500  # a model's own number of epochs is raised to at least this many optimiser steps
 RECIPE_KEYS = tuple(
@@ -161,6 +161,7 @@ def _fit(
         x = norm(x)
     val_tensors = _validation(val, norm, class_names) if val is not None else None
     device = _device(device) if ranks is None else ranks.device
+    check_recipe({**defaults, **recipe, "patience": patience})
     recipe = {**defaults, **recipe, "epochs": _epochs(defaults, recipe, len(labels))}
     logs = train_recipe(
         model, (torch.from_numpy(x), torch.from_numpy(lengths), torch.from_numpy(labels)),

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import torch
 
 from lava_sd.checks import ParameterError
@@ -59,6 +60,8 @@ def train_recipe(
     ``activity_measure`` (``"synops"``: synaptic operations per dense MAC; ``"spikes"``: events
     per neuron and step; ``lava_sd.torch.activity.ActivityPenalty``).
     """
+    check_recipe(dict(epochs=epochs, lr=lr, batch_size=batch_size, patience=patience,
+                      finetune_epochs=finetune_epochs, finetune_lr=finetune_lr))  # fmt: skip
     spec = get_model(model.model)
     first = dict(frame_steps=1, frame_offset=0) if spec.dense_per_frame else {}
     common = dict(
@@ -79,6 +82,26 @@ def train_recipe(
             train_classifier(model, train, epochs=finetune_epochs, lr=finetune_lr, **common)
         )
     return logs
+
+
+def check_recipe(values: dict[str, Any]) -> None:
+    """Raise ``ParameterError`` unless, where given, ``epochs`` and ``batch_size`` are integers
+    >= 1, ``finetune_epochs`` one >= 0, ``patience`` one >= 1 or ``None``, and the learning
+    rates finite numbers > 0."""
+    least = {"epochs": 1, "batch_size": 1, "finetune_epochs": 0, "patience": 1}
+    for key, low in least.items():
+        value = values.get(key)
+        if value is None and (key == "patience" or key not in values):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ParameterError(f"{key} must be an integer >= {low}, got {value!r}.")
+    for key in ("lr", "finetune_lr"):
+        if key not in values:
+            continue
+        value = values[key]
+        ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+        if not ok or not np.isfinite(value) or value <= 0:
+            raise ParameterError(f"{key} must be a finite number > 0, got {value!r}.")
 
 
 @contextmanager

@@ -105,6 +105,12 @@ def test_inputs_far_outside_the_training_range_warn(rng: np.random.Generator) ->
         (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), preset="x"), "no preset"),
         (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), normaliser="z"), "normaliser"),
         (lambda x, y: lava_sd.fit(torch.nn.Linear(2, 2), (x, y)), "registered model name"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), epochs=0), "epochs must be"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), batch_size=0), "batch_size must"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), lr=-1), "lr must be a finite"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), lr=np.nan), "lr must be a finite"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), hidden=(4,), finetune_epochs=1.5), "finetune"),
+        (lambda x, y: lava_sd.fit("lif", (x, y), (x, y), hidden=(4,), patience=0), "patience"),
     ],
 )
 def test_fit_errors(rng: np.random.Generator, call, match: str) -> None:  # noqa: ANN001
