@@ -60,6 +60,11 @@ BENCHMARKS: dict[str, Command] = {
         "lava_sd.bench.qat",
         "every model at 8, 4 and 3 weight bits (quantization-aware), both benchmarks",
     ),
+    "qat-seeds": Command(
+        "lava_sd.bench.qat_seeds",
+        "spread over training seeds of 4-bit QAT against float on spoken digits",
+        in_all=False,
+    ),
     "activity": Command(
         "lava_sd.bench.activity",
         "synops against Lava fixed accuracy for a few activity penalty weights",

@@ -147,19 +147,25 @@ def train_checkpoint(
 
 
 def fit_and_save(
-    row: QatRow, data: Data, path: Path, settings: dict[str, Any], command: str, progress: bool
+    row: QatRow,
+    data: Data,
+    path: Path,
+    settings: dict[str, Any],
+    command: str,
+    progress: bool,
+    seed: int = SEED,
 ) -> Any:
-    """``lava_sd.fit`` of ``row`` with ``settings`` from the seed on ``data.train``, saved to
+    """``lava_sd.fit`` of ``row`` with ``settings`` from ``seed`` on ``data.train``, saved to
     ``path`` with what using it needs and how it was made; returns the model."""
     from lava_sd.torch.fit import fit
 
     started = time.perf_counter()
-    model = fit(row.spec.name, data.train, normaliser=None, seed=SEED, progress=progress,
+    model = fit(row.spec.name, data.train, normaliser=None, seed=seed, progress=progress,
                 **row.fit_settings(), **settings)  # fmt: skip
     model.class_names = list(data.class_names)
     model.normaliser, model.feature_recipe = data.normaliser, data.feature_recipe
     path.parent.mkdir(parents=True, exist_ok=True)
-    model.save(path, seed=SEED, train_seconds=time.perf_counter() - started, **data.info,
+    model.save(path, seed=seed, train_seconds=time.perf_counter() - started, **data.info,
                command=command)  # fmt: skip
     return model
 
