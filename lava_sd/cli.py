@@ -60,9 +60,9 @@ BENCHMARKS: dict[str, Command] = {
         "lava_sd.bench.qat",
         "every model at 8, 4 and 3 weight bits (quantization-aware), both benchmarks",
     ),
-    "qat-seeds": Command(
-        "lava_sd.bench.qat_seeds",
-        "spread over training seeds of 4-bit QAT against float on spoken digits",
+    "seeds": Command(
+        "lava_sd.bench.seeds",
+        "spread over training seeds of QAT or the activity penalty against plain training",
         in_all=False,
     ),
     "activity": Command(

@@ -21,7 +21,7 @@ SCRIPT_OF = {
     "torch-fixed": "torch_fixed_speed.py",
     "select": "selection.py",
     "qat": "qat.py",
-    "qat-seeds": "qat_seeds.py",
+    "seeds": "seeds.py",
     "activity": "activity.py",
 }
 
