@@ -6,10 +6,10 @@ the neuron parameters come from ``LIFConfig`` and are fixed, the weights and bia
     u <- u (1 - du) + I_t                             # I_t = W x_t + V s_{t-1}
     v <- v (1 - dv) + u + b + v_bias  [- s_{t-1} theta]   # reset "subtract"; v_bias 0
                                                       # unless set (a NIR graph's v_leak)
+    s  = H(v - theta);  v <- 0 where s       # reset "zero"; H with the SLAYER surrogate
 
 The trained bias ``b`` acts on ``v``, as Lava's LIF ``bias`` does, so a layer with a synaptic
 current (``tau_u > 1``) runs in Lava as trained.
-    s  = H(v - theta);  v <- 0 where s       # reset "zero"; H with the SLAYER surrogate
 """
 
 from __future__ import annotations
