@@ -24,6 +24,7 @@ MODULES = {
     "torch-fixed": "lava_sd.bench.torch_fixed_speed",
     "select": "lava_sd.bench.selection",
     "qat": "lava_sd.bench.qat",
+    "seeds": "lava_sd.bench.seeds",
     "activity": "lava_sd.bench.activity",
 }
 
