@@ -120,16 +120,18 @@ def quantize_matrix(
 
 
 def synapse_matrices(
-    prefix: str, gain_fixed: np.ndarray | None, unit: float, input_scale: float, recurrent: bool
+    layer: Any, index: int, settings: Any, unit: float, gain_fixed: np.ndarray | None = None
 ) -> list[SynapticMatrix]:
-    """A spiking layer's input (and recurrent) matrix: ``W`` at ``unit / (X 2**6)`` state units
-    per weight unit (inputs arrive as ``round(x X)``; spikes: ``X = 1``), ``U`` at
-    ``unit / 2**6``, both with the rows scaled by ``gain_fixed``; the torch tensors are
-    ``<prefix>weight`` and ``<prefix>recurrent_weight``."""
+    """A spiking layer's input (and, if it has one, recurrent) matrix, the torch tensors
+    ``synapses.weight`` and ``synapses.recurrent_weight`` of layer ``index``: ``W`` at
+    ``unit / (X 2**6)`` state units per weight unit (the first layer's inputs arrive as
+    ``round(x X)``, ``X = settings.input_scale``; spikes: ``X = 1``), ``U`` at ``unit / 2**6``,
+    both with the rows scaled by ``gain_fixed``."""
     shift = 2.0**ACT_SHIFT
-    out = [SynapticMatrix((f"{prefix}weight",), unit / (input_scale * shift), gain_fixed)]
-    if recurrent:
-        out.append(SynapticMatrix((f"{prefix}recurrent_weight",), unit / shift, gain_fixed))
+    input_scale = settings.input_scale if index == 0 else 1
+    out = [SynapticMatrix(("synapses.weight",), unit / (input_scale * shift), gain_fixed)]
+    if layer.synapses.recurrent_weight is not None:
+        out.append(SynapticMatrix(("synapses.recurrent_weight",), unit / shift, gain_fixed))
     return out
 
 

@@ -24,10 +24,8 @@ def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
     """The layer's input and recurrent matrices at their state units: rows times the folded
     fixed-point gain ``1 - alpha``."""
     config = layer.cell.config()
-    return synapse_matrices(
-        "synapses.", config.input_gain("fixed"), config.unit(settings.vth),
-        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
-    )  # fmt: skip
+    unit = config.unit(settings.vth)
+    return synapse_matrices(layer, index, settings, unit, config.input_gain("fixed"))
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:

@@ -35,10 +35,7 @@ def _unit(index: int, layer: Any, settings: Any) -> float:
 
 def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
     """The layer's input and recurrent matrices at its state unit (``_unit``)."""
-    return synapse_matrices(
-        "synapses.", None, _unit(index, layer, settings),
-        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
-    )  # fmt: skip
+    return synapse_matrices(layer, index, settings, _unit(index, layer, settings))
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:

@@ -23,10 +23,7 @@ from lava_sd.layer.mapping import (
 
 def matrices(layer: Any, index: int, settings: Any) -> list[SynapticMatrix]:
     """The layer's input and recurrent matrices at the state unit of its threshold."""
-    return synapse_matrices(
-        "synapses.", None, layer.cell.config.unit(settings.vth),
-        settings.input_scale if index == 0 else 1, layer.synapses.recurrent_weight is not None,
-    )  # fmt: skip
+    return synapse_matrices(layer, index, settings, layer.cell.config.unit(settings.vth))
 
 
 def map_layers(model: Any, settings: Any) -> list[LayerMapping]:
