@@ -10,6 +10,7 @@ import numpy as np
 import torch
 from lava.proc.io.sink import RingBuffer as Sink
 
+from lava_sd.bench.common import save_figure
 from lava_sd.models.sigma_delta.config import decode_spikes
 from lava_sd.network import Network
 from lava_sd.run import run
@@ -83,11 +84,7 @@ def plot_audio(
     axes[0, 1].legend(fontsize=8)
     if sample:
         _plot_sample(axes[1], *sample)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def _plot_sample(axes: Any, net: Network, model: Classifier, x: np.ndarray, length: int) -> None:

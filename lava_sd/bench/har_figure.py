@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from lava_sd.bench.common import save_figure
 from lava_sd.metrics import confusion_matrix
 
 
@@ -65,7 +66,4 @@ def plot_har(
     ax_cm.set_yticks(range(len(class_names)), class_names)
     ax_cm.set(xlabel="predicted", ylabel="true",
               title=f"{best}, Lava fixed: {models[best]['acc_lava_fixed']:.3f}")  # fmt: skip
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save_figure(fig, path)
