@@ -153,9 +153,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         data["validation"] = validation(args.benchmark)
     if "test" in args.splits:
         data["test"] = DATA[args.benchmark]()
-    if args.n_test is not None:
-        data = {k: Data(**{**d.__dict__, "test": tuple(a[: args.n_test] for a in d.test)})
-                for k, d in data.items()}  # fmt: skip
+    data = {split: split_data.first(args.n_test) for split, split_data in data.items()}
     models: dict[str, Any] = {}
     for row in rows:
         entry: dict[str, Any] = {"settings": row.fit_settings()}

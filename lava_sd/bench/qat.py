@@ -24,7 +24,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,10 @@ class Data:
     normaliser: Any
     feature_recipe: str
     info: dict[str, Any] = field(default_factory=dict)
+
+    def first(self, n: int | None) -> Data:
+        """The same data with only the first ``n`` test samples (all of them for ``None``)."""
+        return self if n is None else replace(self, test=tuple(a[:n] for a in self.test))
 
 
 def audio_data() -> Data:
@@ -270,9 +274,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     overrides = {} if args.epochs is None else {"epochs": args.epochs, "finetune_epochs": 0}
     reports = {}
     for benchmark in args.benchmarks:
-        data = DATA[benchmark]()
-        if args.n_test is not None:
-            data = Data(**{**data.__dict__, "test": tuple(a[: args.n_test] for a in data.test)})
+        data = DATA[benchmark]().first(args.n_test)
         entries = {}
         for row in qat_rows(benchmark):
             if row.spec.name not in args.models:

@@ -143,9 +143,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any] | None:
     key, value = args.option
     if key == "weight_bits" and not 2 <= value <= 8:
         raise SystemExit("lava-sd bench seeds: weight_bits must be in 2..8.")
-    data = DATA[BENCHMARK]()
-    if args.n_test is not None:
-        data = Data(**{**data.__dict__, "test": tuple(a[: args.n_test] for a in data.test)})
+    data = DATA[BENCHMARK]().first(args.n_test)
     overrides = {} if args.epochs is None else {"epochs": args.epochs, "finetune_epochs": 0}
     entries = {}
     for name in args.models or MODELS[key]:

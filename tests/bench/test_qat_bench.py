@@ -64,3 +64,13 @@ def test_every_registered_model_is_a_row_with_a_float_reference() -> None:
             settings = row.fit_settings()
             assert settings == ({"preset": benchmark} if row.spec.name in shipped | {"lprnn"}
                                 else {"hidden": qat.DEFAULT_HIDDEN[benchmark]})  # fmt: skip
+
+
+def test_first_keeps_the_first_test_samples_only() -> None:
+    """``--n-test N`` of the qat, activity and seeds benches: ``Data.first``."""
+    data = toy_data()
+    short = data.first(5)
+    assert [len(a) for a in short.test] == [5, 5, 5] and short.train is data.train
+    for full, cut in zip(data.test, short.test, strict=True):
+        np.testing.assert_array_equal(cut, full[:5])
+    assert data.first(None) is data
