@@ -1,5 +1,5 @@
 """Command line: ``lava-sd demo [audio|sigma-delta]``, ``lava-sd bench NAME [options]`` and the
-commands that use a model (``train``, ``eval``, ``predict``, ``info``, ``sweep``).
+commands that use a model (``train``, ``eval``, ``predict``, ``compare``, ``info``, ``sweep``).
 
 Each benchmark is a module with ``build_parser() -> argparse.ArgumentParser`` and
 ``main(argv)``; ``lava-sd bench NAME --help`` shows that module's own options and
@@ -81,6 +81,9 @@ COMMANDS: dict[str, Command] = {
     "train": Command("lava_sd.commands.train", "train a registered model on a data file"),
     "eval": Command("lava_sd.commands.evaluate", "evaluate a checkpoint in torch or Lava"),
     "predict": Command("lava_sd.commands.predict", "classify a data file or audio files"),
+    "compare": Command(
+        "lava_sd.commands.compare", "where a checkpoint's backends disagree on a data file"
+    ),
     "info": Command("lava_sd.commands.info", "what a checkpoint holds and would cost"),
     "sweep": Command("lava_sd.commands.sweep", "a Ray Tune sweep over fit settings"),
 }

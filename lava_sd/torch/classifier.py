@@ -263,6 +263,29 @@ class Classifier(nn.Module):
             shards=shards, ray_address=ray_address,
         )  # fmt: skip
 
+    def compare(
+        self,
+        x: Any,
+        y: Any = None,
+        lengths: Any = None,
+        *,
+        backends: tuple[str, ...] | list[str] = ("torch", "float", "fixed"),
+        reference: str | None = None,
+        batch_size: int = 256,
+        progress: bool = False,
+    ) -> Any:
+        """Where the backends disagree on raw inputs ``x`` (optional labels ``y``): a
+        ``lava_sd.torch.compare.Comparison`` of each backend's logits against ``reference``
+        (default: the first backend): agreement, relative logit error, the samples predicted
+        differently, with labels the accuracy and the samples lost and gained; ``.table()``,
+        ``.plot()``."""
+        from lava_sd.torch.compare import compare
+
+        return compare(
+            self, x, y, lengths, backends=backends, reference=reference, batch_size=batch_size,
+            progress=progress,
+        )  # fmt: skip
+
     def save(self, path: str | Path, **training: Any) -> Path:
         """Write this classifier and what using it needs to one checkpoint file
         (``lava_sd.checkpoint``); ``**training``: JSON-able facts about its training (seed,

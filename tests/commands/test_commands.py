@@ -15,7 +15,7 @@ from toy_data import tones
 
 import lava_sd
 from lava_sd.checks import ParameterError
-from lava_sd.commands import evaluate, info, predict, train
+from lava_sd.commands import compare, evaluate, info, predict, train
 from lava_sd.commands.guard import guarded
 from lava_sd.data.audio import AUDIO_RECIPE
 from lava_sd.weights import shipped
@@ -61,9 +61,29 @@ def test_train_eval_predict_info(files: dict[str, Path], capsys: pytest.CaptureF
     assert "model lif" in out and "w_exp" in out and "K = 2" in out
 
 
+def test_compare_reports_each_backend(
+    files: dict[str, Path], capsys: pytest.CaptureFixture
+) -> None:
+    out = files["model"].with_name("compare")
+    argv = ["--model", str(files["model"]), "--data", str(files["test"]), "--backends", "torch",
+            "fixed", "--json", str(out / "c.json"), "--plot", str(out / "c.png")]  # fmt: skip
+    assert compare.main(argv) == 0
+    summary = json.loads((out / "c.json").read_text())
+    assert summary["reference"] == "torch" and summary["n"] == 40
+    # the same accuracy as lava-sd eval in Lava fixed point
+    assert evaluate.main(["--model", str(files["model"]), "--data", str(files["test"]),
+                          "--json", str(out / "e.json")]) == 0  # fmt: skip
+    fixed = json.loads((out / "e.json").read_text())
+    assert summary["backends"]["fixed"]["accuracy"] == fixed["accuracy"]
+    assert (out / "c.png").stat().st_size > 10_000
+    assert "agree" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="2"):
+        compare.main(["--model", "m", "--data", "d", "--backends", "torch", "chip"])
+
+
 def test_each_command_shows_its_own_help() -> None:
     for module, option in ((train, "--hidden"), (evaluate, "--backend"), (predict, "inputs"),
-                           (info, "--json")):  # fmt: skip
+                           (info, "--json"), (compare, "--backends")):  # fmt: skip
         assert option in module.build_parser().format_help()
 
 
