@@ -17,6 +17,7 @@ readout::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -343,6 +344,25 @@ class Network:
                 lengths = np.full(len(activity.logits), frames)
             activity = self.loihi2_activity(activity.spikes, lengths)
         return loihi2_report(self.loihi2_layers(), activity, **options)
+
+    @classmethod
+    def from_netx(cls, path: str | Path, *, input_message_bits: int = 0) -> Network:
+        """A lava-dl netx hdf5 file of dense CUBA layers (what SLAYER's ``export_hdf5`` writes)
+        as a network of ``lif`` layers (``lava_sd.interop.netx.netx_layers``): one step per input
+        column, input scale 1, logits = each output neuron's mean spike rate. Its fixed-point
+        spikes at layer ``l`` equal netx's run of the file ``l`` steps earlier (netx puts a
+        Dense delay before every layer); it runs a whole batch in one simulation, in float too.
+
+        ``input_message_bits``: as netx's, 0 for binary input spikes, else graded integers."""
+        from lava_sd.interop.netx import netx_layers
+
+        layers = netx_layers(path, input_message_bits=input_message_bits)
+        n_out = layers[-1].n
+        return cls(
+            "lif", layers, frame_steps=1, frame_offset=0, input_scale=1, readout_decay=1.0,
+            readout_weight=np.eye(n_out), readout_bias=np.zeros(n_out),
+            class_names=[str(c) for c in range(n_out)],
+        )  # fmt: skip
 
     def report(self) -> str:
         """A per-layer table of the fixed-point mapping: state unit, weight exponents, largest

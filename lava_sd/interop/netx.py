@@ -1,4 +1,6 @@
-"""Export a lava_sd network as a lava-dl netx hdf5 file (``lava.lib.dl.netx.hdf5.Network``).
+"""Export a lava_sd network as a lava-dl netx hdf5 file (``lava.lib.dl.netx.hdf5.Network``), and
+read one (``netx_layers``, behind ``lava_sd.Network.from_netx``: what SLAYER's ``export_hdf5``
+writes for dense CUBA networks).
 
 netx (lava-dl 0.6) loads ``dense`` and ``dense_rec`` layers of ``CUBA`` neurons, Lava's
 ``LIF`` (reset to zero) behind Lava's ``Dense`` synapses::
@@ -25,6 +27,16 @@ its neurons, whereas lava_sd's synapses are fused into the layer; layer ``l`` of
 network (counting from 1) therefore fires ``l`` steps after lava_sd's layer ``l`` on the same
 input. Load the file with ``input_message_bits=24`` for lava_sd's graded input (``round(x X)``)
 or 0 for binary spikes; netx has no batch axis and runs fixed point only.
+
+``netx_layers`` reads the same subset back (``dense`` / ``dense_rec`` layers of ``CUBA`` neurons
+with binary spikes, an ``input`` layer that only gives a shape): netx's Dense keeps the file's
+integer weights exactly when they lie in [-256, 254], so each layer becomes a lava_sd ``lif``
+layer with those integers as ``mant 2**weight_exp`` (the mantissa ``w 2**k`` for the largest
+``k`` that Lava's 8-bit Dense keeps unchanged), ``du = iDecay - 1``, ``dv = vDecay``, ``vth =
+vThMant``, ``bias_mant << 6``, reset to zero, and its float twin in threshold units (``theta =
+1``, weights ``w / vThMant``, decays ``iDecay / 4096``, ``vDecay / 4096``). Its spikes equal
+netx's on the same input, ``l`` steps earlier at layer ``l``, for a whole batch in one
+simulation.
 """
 
 from __future__ import annotations
@@ -36,7 +48,7 @@ import numpy as np
 
 from lava_sd.checks import ParameterError
 
-__all__ = ["export_hdf5"]
+__all__ = ["export_hdf5", "netx_layers"]
 
 NETX_BIAS_EXP = 6
 NETX_WEIGHT_RANGE = (-256, 254)  # integer weights netx's optimize_weight_bits keeps exactly
@@ -193,3 +205,171 @@ def export_hdf5(network: Any, path: str | Path) -> Path:
                 else:
                     group.create_dataset(f"neuron/{key}", data=value)
     return path
+
+
+# --------------------------------------------------------------------------------- import
+
+
+def netx_layers(path: str | Path, *, input_message_bits: int = 0) -> list[Any]:
+    """A netx hdf5 file of dense CUBA layers as ``lif`` layer mappings (``LayerMapping``), one
+    per layer (``lava_sd.Network.from_netx`` makes them a network).
+
+    Per layer (module docstring)::
+
+        u <- u (4096 - du) / 4096 + W s_in (+ W_rec s_prev)     du = iDecay - 1
+        v <- v (4096 - dv) / 4096 + u + bias_mant << 6          dv = vDecay
+        s = v > vThMant << 6, then v <- 0
+
+    Args:
+        path: the ``.net`` / ``.h5`` file (e.g. from SLAYER's ``export_hdf5``).
+        input_message_bits: as netx's: 0 for binary input spikes (any nonzero input is a
+            spike), else the bits of graded integer inputs (given as they are, scale 1).
+
+    Raises:
+        ParameterError: a missing or unreadable file, or a layer, neuron or weight netx would
+            run differently from lava_sd's LIF (the message names the layer and why).
+    """
+    import h5py
+
+    path = Path(path)
+    if not path.is_file():
+        raise ParameterError(f"from_netx: no netx file at {path}.")
+    if isinstance(input_message_bits, bool) or input_message_bits not in range(25):
+        raise ParameterError(
+            f"from_netx: input_message_bits must be 0 (binary spikes) .. 24, got "
+            f"{input_message_bits!r}."
+        )
+    try:
+        with h5py.File(path, "r") as f:
+            layers: list[Any] = []
+            for i, group in _netx_layers(f):
+                bits = input_message_bits if not layers else 0
+                layers.append(_lif_layer(i, group, layers[-1].n if layers else None, bits))
+    except OSError as exc:
+        raise ParameterError(
+            f"from_netx: {path} is not a readable hdf5 file ({exc}); netx files are written by "
+            "SLAYER's export_hdf5 or lava_sd.interop.netx.export_hdf5."
+        ) from None
+    return layers
+
+
+def _text(value: Any) -> str:
+    """An hdf5 string (a bytes scalar, or a one-element array of bytes) as ``str``."""
+    value = value[()] if hasattr(value, "shape") else value
+    value = np.asarray(value).reshape(-1)[0]
+    return value.decode("ascii") if isinstance(value, bytes) else str(value)
+
+
+def _netx_layers(f: Any) -> list[tuple[int, Any]]:
+    """The file's dense layers in order, after checking every layer is one lava_sd reads."""
+    if "layer" not in f:
+        raise ParameterError("from_netx: the file has no 'layer' group; is it a netx file?")
+    indices = sorted(int(key) for key in f["layer"])
+    out = []
+    for i in indices:
+        group = f["layer"][str(i)]
+        kind = _text(group["type"])
+        if kind == "input" and "neuron" not in group and not out:
+            continue  # only the input shape
+        if kind not in ("dense", "dense_rec"):
+            raise ParameterError(
+                f"from_netx: layer {i} is a '{kind}' layer; lava_sd reads dense and dense_rec "
+                "layers of CUBA neurons (and an input layer without neurons)."
+            )
+        out.append((i, group))
+    if not out:
+        raise ParameterError("from_netx: the file has no dense layer.")
+    return out
+
+
+def _integers(i: int, name: str, values: Any) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+        raise ParameterError(
+            f"from_netx: layer {i}: '{name}' holds values that are not integers; netx files "
+            "store integer (fixed-point) parameters."
+        )
+    return array.astype(np.int64)
+
+
+def _mantissa(i: int, name: str, weight: np.ndarray) -> tuple[np.ndarray, int]:
+    """``weight`` as ``(mant, exp)`` with ``fixed_weights(mant) == mant`` and ``mant 2**exp ==
+    weight``: the largest left shift (at most 8) that Lava's 8-bit Dense keeps unchanged."""
+    from lava_sd.layer.synapses import fixed_weights
+
+    low, high = NETX_WEIGHT_RANGE
+    if weight.size and (weight.min() < low or weight.max() > high):
+        raise ParameterError(
+            f"from_netx: layer {i}: '{name}' reaches {int(np.abs(weight).max())}; netx clips "
+            f"weights outside [{low}, {high}] (it warns), so the file does not hold the network "
+            "netx runs."
+        )
+    for shift in range(8, -1, -1):
+        mant = weight << shift
+        if np.array_equal(fixed_weights(mant), mant):
+            return mant, -shift
+    raise ParameterError(
+        f"from_netx: layer {i}: '{name}' has odd weights beyond +-127 in a matrix of both signs, "
+        "which Lava's 8-bit Dense (and Loihi's mixed-sign synapses) cannot hold; netx keeps "
+        "them only with a 9-bit mantissa."
+    )
+
+
+def _lif_layer(i: int, group: Any, n_prev: int | None, message_bits: int) -> Any:
+    """One dense netx layer as a ``lif`` ``LayerMapping`` (module docstring)."""
+    from lava_sd.fixed_point import DECAY_UNITY, STATE_MAX
+    from lava_sd.layer.mapping import LayerMapping
+
+    if "neuron" not in group:
+        raise ParameterError(f"from_netx: layer {i} has no neuron description.")
+    neuron = group["neuron"]
+    kind = _text(neuron["type"])
+    if kind not in ("CUBA", "LOIHI"):
+        raise ParameterError(
+            f"from_netx: layer {i} has '{kind}' neurons; lava_sd reads CUBA (Lava LIF) neurons."
+        )
+    graded = "gradedSpike" in neuron and bool(np.asarray(neuron["gradedSpike"][()]))
+    if graded or ("messageBits" in neuron and int(np.asarray(neuron["messageBits"][()]))):
+        raise ParameterError(f"from_netx: layer {i} sends graded spikes; lava_sd's LIF is binary.")
+    if "delay" in group:
+        raise ParameterError(f"from_netx: layer {i} has synaptic delays, which lava_sd lacks.")
+    n = int(np.prod(np.asarray(group["shape"][()])))
+    weight = _integers(i, "weight", group["weight"][()]).reshape(n, -1)
+    if n_prev is not None and weight.shape[1] != n_prev:
+        raise ParameterError(
+            f"from_netx: layer {i} takes {weight.shape[1]} inputs; the layer before has {n_prev}."
+        )
+    scalars = {
+        key: int(_integers(i, key, neuron[key][()]).reshape(-1)[0])
+        for key in ("iDecay", "vDecay", "vThMant")
+    }
+    d_u, d_v, vth = scalars["iDecay"], scalars["vDecay"], scalars["vThMant"]
+    if not (1 <= d_u <= DECAY_UNITY and 0 <= d_v <= DECAY_UNITY and vth >= 1):
+        raise ParameterError(
+            f"from_netx: layer {i}: iDecay {d_u} (1..4096), vDecay {d_v} (0..4096) or vThMant "
+            f"{vth} (>= 1) out of range."
+        )
+    bias = _integers(i, "bias", group["bias"][()]) if "bias" in group else np.zeros(n, np.int64)
+    bias = np.broadcast_to(bias.reshape(-1), (n,))
+    mant, exp = _mantissa(i, "weight", weight)
+    full = lambda value: np.full(n, value, dtype=np.int64)  # noqa: E731
+    fixed = {
+        "du": full(d_u - 1), "dv": full(d_v), "vth": full(vth), "bias_mant": bias.copy(),
+        "bias_exp": full(NETX_BIAS_EXP), "reset": 0, "weights": mant, "weight_exp": exp,
+        "num_message_bits": message_bits,
+    }  # fmt: skip
+    float_params = {
+        "du": np.full(n, d_u / DECAY_UNITY), "dv": np.full(n, d_v / DECAY_UNITY),
+        "vth": np.ones(n), "bias_mant": bias / vth, "bias_exp": 0, "reset": 0,
+        "weights": weight / vth, "num_message_bits": message_bits,
+    }  # fmt: skip
+    recurrent = "weight_rec" in group
+    if recurrent:
+        rec = _integers(i, "weight_rec", group["weight_rec"][()]).reshape(n, n)
+        fixed["rec_weights"], fixed["rec_weight_exp"] = _mantissa(i, "weight_rec", rec)
+        float_params["rec_weights"] = rec / vth
+    unit = float(vth << 6)
+    return LayerMapping(
+        "lif", weight.shape[1], n, recurrent, float_params, fixed, unit, float(DECAY_UNITY),
+        {"weight_error": 0.0, "headroom": STATE_MAX / unit},
+    )  # fmt: skip
