@@ -250,6 +250,11 @@ def netx_layers(path: str | Path, *, input_message_bits: int = 0) -> list[Any]:
             f"from_netx: {path} is not a readable hdf5 file ({exc}); netx files are written by "
             "SLAYER's export_hdf5 or lava_sd.interop.netx.export_hdf5."
         ) from None
+    except KeyError as exc:
+        raise ParameterError(
+            f"from_netx: {path} lacks an entry netx needs ({exc}); was it written by a netx "
+            "exporter, and completely?"
+        ) from None
     return layers
 
 
@@ -264,6 +269,10 @@ def _netx_layers(f: Any) -> list[tuple[int, Any]]:
     """The file's dense layers in order, after checking every layer is one lava_sd reads."""
     if "layer" not in f:
         raise ParameterError("from_netx: the file has no 'layer' group; is it a netx file?")
+    if not all(key.isdigit() for key in f["layer"]):
+        raise ParameterError(
+            f"from_netx: the layers must be named 0, 1, ...; found {sorted(f['layer'])}."
+        )
     indices = sorted(int(key) for key in f["layer"])
     out = []
     for i in indices:
@@ -334,7 +343,14 @@ def _lif_layer(i: int, group: Any, n_prev: int | None, message_bits: int) -> Any
     if "delay" in group:
         raise ParameterError(f"from_netx: layer {i} has synaptic delays, which lava_sd lacks.")
     n = int(np.prod(np.asarray(group["shape"][()])))
-    weight = _integers(i, "weight", group["weight"][()]).reshape(n, -1)
+    if not hasattr(group["weight"], "dtype"):
+        raise ParameterError(f"from_netx: layer {i} has complex weights, which lava_sd lacks.")
+    weight = _integers(i, "weight", group["weight"][()])
+    if n < 1 or weight.size % n or weight.ndim > 2 or (weight.ndim == 2 and len(weight) != n):
+        raise ParameterError(
+            f"from_netx: layer {i}: weight of shape {weight.shape} does not fit its {n} neurons."
+        )
+    weight = weight.reshape(n, -1)
     if n_prev is not None and weight.shape[1] != n_prev:
         raise ParameterError(
             f"from_netx: layer {i} takes {weight.shape[1]} inputs; the layer before has {n_prev}."

@@ -198,6 +198,7 @@ def write_dense(path, *, layer: dict | None = None, neuron: dict | None = None) 
         ({"weight": np.array([[201.0, -1, 0], [0, 0, 0]])}, None, "odd weights beyond"),
         ({"weight": np.array([[1.5, -1, 0], [0, 0, 0]])}, None, "not integers"),
         (None, {"vThMant": 0}, "out of range"),
+        ({"weight": np.ones((3, 3))}, None, "does not fit its 2 neurons"),
     ],
 )
 def test_from_netx_refuses_what_lava_sd_would_run_differently(
@@ -217,6 +218,13 @@ def test_from_netx_bad_files_and_arguments(tmp_path) -> None:
     (tmp_path / "text.net").write_text("not hdf5")
     with pytest.raises(ParameterError, match="not a readable hdf5 file"):
         from_netx(tmp_path / "text.net")
+    import h5py
+
+    write_dense(tmp_path / "cut.net")
+    with h5py.File(tmp_path / "cut.net", "a") as f:
+        del f["layer/0/neuron/vThMant"]
+    with pytest.raises(ParameterError, match="lacks an entry netx needs"):
+        from_netx(tmp_path / "cut.net")
     write_dense(tmp_path / "ok.net")
     with pytest.raises(ParameterError, match="input_message_bits"):
         from_netx(tmp_path / "ok.net", input_message_bits=30)
