@@ -1,4 +1,5 @@
-"""``lava-sd info``: what a checkpoint holds and how it maps onto Lava fixed point."""
+"""``lava-sd info``: what a checkpoint holds and how it maps onto Lava fixed point; for a lava-dl
+netx file, the network ``lava_sd.Network.from_netx`` reads from it."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="lava-sd info",
         description="A checkpoint's header (model, sizes, K, classes, normaliser, feature "
         "recipe, training), its per-layer fixed-point mapping and a Loihi 2 resource estimate "
-        "(docs/loihi2.md).",
+        "(docs/loihi2.md); a lava-dl netx file (.net / .h5): the same for its network.",
     )
-    parser.add_argument("checkpoint", type=Path, help="checkpoint (.npz)")
+    parser.add_argument("checkpoint", type=Path, help="checkpoint (.npz) or netx file")
     parser.add_argument("--json", action="store_true", help="print the header as JSON")
     return parser
 
@@ -25,6 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     """Print the header, the fixed-point report and the Loihi 2 resource estimate (no activity:
     energy and latency need a run, ``Network.loihi2_report(network.run(...))``)."""
     args = build_parser().parse_args(argv)
+    if _is_hdf5(args.checkpoint):
+        from lava_sd.network import Network
+
+        net = Network.from_netx(args.checkpoint)
+        print(f"{args.checkpoint}: lava-dl netx file, read as lava_sd lif layers "
+              f"({net.n_in} inputs -> {[layer.n for layer in net.layers]})")  # fmt: skip
+        print(net.report())
+        print(net.loihi2_report())
+        return 0
     from lava_sd.checkpoint import read_header
 
     header = read_header(args.checkpoint)
@@ -53,6 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     print(net.report())
     print(net.loihi2_report())
     return 0
+
+
+def _is_hdf5(path: Path) -> bool:
+    """Whether ``path`` is an hdf5 file (a netx network), by its signature."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(8) == b"\x89HDF\r\n\x1a\n"
+    except OSError:
+        return False
 
 
 if __name__ == "__main__":

@@ -231,3 +231,12 @@ def test_from_netx_bad_files_and_arguments(tmp_path) -> None:
     fixed = from_netx(tmp_path / "ok.net").layers[0].fixed_params
     effective = fixed["weights"] * 2.0 ** fixed["weight_exp"]
     np.testing.assert_array_equal(effective, [[10, -4, 3], [0, 7, -9]])
+
+
+def test_lava_sd_info_reads_a_netx_file(tmp_path, capsys) -> None:
+    from lava_sd.commands import info
+
+    write_dense(tmp_path / "one.net")
+    assert info.main([str(tmp_path / "one.net")]) == 0
+    out = capsys.readouterr().out
+    assert "lava-dl netx file" in out and "3 inputs -> [2]" in out and "w_exp" in out
