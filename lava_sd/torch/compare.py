@@ -233,7 +233,8 @@ def compare(
         scores[backend], facts = logits(
             model, x, lengths, backend=backend, batch_size=batch_size, progress=progress
         )
-        overflow[backend] = facts.get("overflow_steps")
+        steps = facts.get("overflow_steps")
+        overflow[backend] = None if steps is None else int(steps)
         seconds[backend] = float(facts["seconds"])
     return Comparison(reference, scores, labels, tuple(model.class_names), overflow, seconds)
 
