@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -38,6 +38,9 @@ from lava_sd.checks import ParameterError
 from lava_sd.data.normaliser import Normaliser
 from lava_sd.fixed_point import weight_mantissa_max
 from lava_sd.registry import get_model
+
+if TYPE_CHECKING:  # the annotation only; compare is imported when used
+    from lava_sd.torch.compare import Comparison
 
 CLASSIFIER_KEYS = ("frame_steps", "frame_offset", "readout_decay", "readout_mode", "weight_bits")
 READOUT_MODES = ("mean", "last")
@@ -273,7 +276,7 @@ class Classifier(nn.Module):
         reference: str | None = None,
         batch_size: int = 256,
         progress: bool = False,
-    ) -> Any:
+    ) -> Comparison:
         """Where the backends disagree on raw inputs ``x`` (optional labels ``y``): a
         ``lava_sd.torch.compare.Comparison`` of each backend's logits against ``reference``
         (default: the first backend): agreement, relative logit error, the samples predicted
