@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     """Print the header, the fixed-point report and the Loihi 2 resource estimate (no activity:
     energy and latency need a run, ``Network.loihi2_report(network.run(...))``)."""
     args = build_parser().parse_args(argv)
-    if _is_hdf5(args.checkpoint):
+    import h5py
+
+    if h5py.is_hdf5(args.checkpoint):
         from lava_sd.network import Network
 
         net = Network.from_netx(args.checkpoint)
@@ -63,15 +65,6 @@ def main(argv: list[str] | None = None) -> int:
     print(net.report())
     print(net.loihi2_report())
     return 0
-
-
-def _is_hdf5(path: Path) -> bool:
-    """Whether ``path`` is an hdf5 file (a netx network), by its signature."""
-    try:
-        with open(path, "rb") as f:
-            return f.read(8) == b"\x89HDF\r\n\x1a\n"
-    except OSError:
-        return False
 
 
 if __name__ == "__main__":
