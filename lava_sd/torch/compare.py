@@ -1,7 +1,8 @@
 """Where the backends of a fitted classifier disagree: the same inputs in torch, Lava float, Lava
 fixed point (and torch-fixed), measured against one reference backend.
 
-``compare(model, x, y)`` runs each backend once (``lava_sd.torch.predict.logits``) and keeps
+``compare(model, x, y)`` checks and normalises the inputs once
+(``lava_sd.torch.predict.prepare``), runs each backend on them (``prepared_logits``) and keeps
 every backend's logits. Against the reference (the first backend, by default ``"torch"``, the
 network as trained), per backend:
 
@@ -18,14 +19,15 @@ deployment raises is which samples moved, and by how much their logits did.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from lava_sd.checks import ParameterError
-from lava_sd.data.arrays import as_sequences, encode_labels
-from lava_sd.torch.predict import BACKENDS, logits
+from lava_sd.data.arrays import encode_labels
+from lava_sd.torch.predict import BACKENDS, check_run, prepare, prepared_logits
 
 DEFAULT_BACKENDS = ("torch", "float", "fixed")
 
@@ -56,7 +58,7 @@ class Comparison:
         """The compared backends, the reference first."""
         return tuple(self.logits)
 
-    @property
+    @cached_property
     def predictions(self) -> dict[str, np.ndarray]:
         """Backend -> predicted class indices ``(N,)``."""
         return {b: scores.argmax(1) for b, scores in self.logits.items()}
@@ -223,14 +225,16 @@ def compare(
         raise ParameterError(
             f"compare: the reference {reference!r} is not among the backends {list(backends)}."
         )
+    for backend in backends:
+        check_run(backend, batch_size, None, None)
     labels = None if y is None else encode_labels(y, model.class_names, owner="compare")[0]
-    n = len(as_sequences(x, lengths, owner="compare")[1])
-    if labels is not None and len(labels) != n:
-        raise ParameterError(f"compare: {n} inputs but {len(labels)} labels.")
+    x, lengths = prepare(model, x, lengths, owner="compare")  # once for every backend
+    if labels is not None and len(labels) != len(lengths):
+        raise ParameterError(f"compare: {len(lengths)} inputs but {len(labels)} labels.")
     order = (reference, *(b for b in backends if b != reference))
     scores, overflow, seconds = {}, {}, {}
     for backend in order:
-        scores[backend], facts = logits(
+        scores[backend], facts = prepared_logits(
             model, x, lengths, backend=backend, batch_size=batch_size, progress=progress
         )
         steps = facts.get("overflow_steps")

@@ -77,6 +77,15 @@ def logits(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Logits ``(N, classes)`` and run facts (Lava and torch-fixed: spikes per layer, overflow,
     seconds; with ``shards``, each shard's worker facts under ``"shards"``)."""
+    check_run(backend, batch_size, shards, ray_address)
+    x, lengths = prepare(model, x, lengths)
+    return prepared_logits(model, x, lengths, backend=backend, batch_size=batch_size,
+                           progress=progress, shards=shards, ray_address=ray_address)  # fmt: skip
+
+
+def check_run(backend: str, batch_size: Any, shards: Any, ray_address: str | None) -> None:
+    """Refuse a backend, ``batch_size``, ``shards`` or ``ray_address`` that ``logits`` cannot
+    run, before any input is read."""
     if backend not in BACKENDS:
         raise ParameterError(f"predict: backend must be one of {BACKENDS}, got {backend!r}.")
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
@@ -91,7 +100,21 @@ def logits(
             )
     elif ray_address is not None:
         raise ParameterError("predict: ray_address is the cluster of the shards; give shards=N.")
-    x, lengths = prepare(model, x, lengths)
+
+
+def prepared_logits(
+    model: Any,
+    x: np.ndarray,
+    lengths: np.ndarray,
+    *,
+    backend: str,
+    batch_size: int = 256,
+    progress: bool = False,
+    shards: int | None = None,
+    ray_address: str | None = None,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """``logits`` on inputs already checked and normalised (``prepare``) with options already
+    checked (``check_run``)."""
     started = time.perf_counter()
     if backend == "torch":
         model.eval()

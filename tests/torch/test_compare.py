@@ -12,6 +12,7 @@ import pytest
 import lava_sd
 from lava_sd.checks import ParameterError
 from lava_sd.data import load_spoken_digits
+from lava_sd.torch import compare as compare_module
 from lava_sd.torch.compare import compare
 from lava_sd.weights import shipped
 
@@ -93,14 +94,34 @@ def test_reference_and_labels_are_optional(
     ],
 )
 def test_bad_backends_are_refused(
-    model: lava_sd.Classifier, digits: tuple, backends: tuple, reference: str | None, match: str
+    model: lava_sd.Classifier,
+    digits: tuple,
+    backends: tuple,
+    reference: str | None,
+    match: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    never_run(monkeypatch)
     x, lengths, y = digits
     with pytest.raises(ParameterError, match=match):
         compare(model, x, y, lengths, backends=backends, reference=reference)
 
 
-def test_label_count_is_checked_before_running(model: lava_sd.Classifier, digits: tuple) -> None:
+def never_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any backend run fail the test: what is refused must be refused before one starts."""
+
+    def run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a backend ran before the arguments were refused")
+
+    monkeypatch.setattr(compare_module, "prepared_logits", run)
+
+
+def test_labels_and_batch_size_are_checked_before_running(
+    model: lava_sd.Classifier, digits: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    never_run(monkeypatch)
     x, lengths, y = digits
     with pytest.raises(ParameterError, match="40 inputs but 3 labels"):
         compare(model, x, y[:3], lengths)
+    with pytest.raises(ParameterError, match="batch_size must be a positive integer"):
+        compare(model, x, y, lengths, backends=("torch", "fixed"), batch_size=0)
